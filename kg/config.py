@@ -1,0 +1,46 @@
+"""Settings, read once from the environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = ROOT / "ontology"
+SHAPES_DIR = ROOT / "shapes"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+DEFAULT_BASE_IRI = "https://w3id.org/dipkg/"
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a number, not {raw!r}") from exc
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env_float(name, default))
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path = field(default_factory=lambda: Path(os.environ.get("KG_STORE", "data/store")))
+    base_iri: str = field(default_factory=lambda: os.environ.get("KG_BASE_IRI", DEFAULT_BASE_IRI))
+    api_token: str | None = field(default_factory=lambda: os.environ.get("KG_API_TOKEN") or None)
+    rejected_dir: Path = field(default_factory=lambda: Path(os.environ.get("KG_REJECTED", "data/rejected")))
+    query_timeout: float = field(default_factory=lambda: _env_float("KG_QUERY_TIMEOUT", 30.0))
+    max_rows: int = field(default_factory=lambda: _env_int("KG_MAX_ROWS", 100_000))
+    max_body_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_BODY", 10 * 1024 * 1024))
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith(("/", "#")):
+            object.__setattr__(self, "base_iri", self.base_iri + "/")
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]
