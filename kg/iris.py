@@ -54,6 +54,10 @@ class Minter:
         key = f"{slug(person)}--{slug(holder_of)}-{slug(office)}"
         return URIRef(f"{self.id}membership/{key}" + (f"--{start}" if start else ""))
 
+    def software(self, name: str) -> URIRef:
+        """The extractor as a prov:SoftwareAgent: ``software/kg-rules``."""
+        return URIRef(f"{self.id}software/{slug(name)}")
+
     def article(self, text: str) -> URIRef:
         """Content-addressed: the same text is the same article, wherever it was read from."""
         return URIRef(f"{self.id}article/{text_hash(text)[:16]}")

@@ -20,6 +20,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 CAMEO = Namespace("https://w3id.org/dipkg/cameo/")
 PLOVER = Namespace("https://w3id.org/dipkg/plover/")
@@ -40,6 +41,7 @@ PREFIXES: dict[str, Namespace] = {
     "sem": SEM,
     "nif": NIF,
     "oa": OA,
+    "itsrdf": ITSRDF,
     "time": TIME,
     "prov": Namespace(str(PROV)),
     "skos": Namespace(str(SKOS)),
@@ -67,7 +69,7 @@ def sparql_prefixes() -> str:
 
 
 __all__ = [
-    "CAMEO", "DBR", "DCAT", "DCTERMS", "DIP", "DIPSH", "FOAF", "FORMATS", "GEONAMES", "IPTC", "ISO3166",
+    "CAMEO", "DBR", "DCAT", "DCTERMS", "DIP", "DIPSH", "FOAF", "FORMATS", "GEONAMES", "IPTC", "ISO3166", "ITSRDF",
     "NIF", "OA", "ONTOLOGY_IRI", "ORG", "OWL", "PLOVER", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
     "SD", "SEM", "SH", "SHAPES_IRI", "SKOS", "TIME", "TOPIC", "TOPICS_IRI", "VOID", "WD", "XSD",
     "sparql_prefixes",
