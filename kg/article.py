@@ -175,6 +175,7 @@ def _set_body(article: Article, body_begin: int, markdown: bool) -> None:
         m = _find_dateline(text, article.paragraphs[0])
         if m:
             article.dateline = Span.of(text, m.start("place"), m.end("place"))
+            article.lead_begin = m.end()
             agency = m.group("agency")
             if agency:
                 article.source_agency = re.split(r"\s*/\s*", agency.strip())[-1].strip() or None

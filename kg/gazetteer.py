@@ -5,7 +5,7 @@ Multi-valued columns (aliases, demonyms) separate their values with ``|``. Loade
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -49,6 +49,7 @@ class OfficeTerm:
     start: date
     end: date | None                  # None: still in office
     source: str                       # where the QID and dates were checked
+    title: str | None = None          # the local title where it differs: "Secretary of State", "Premier"
 
     def holds_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -81,6 +82,7 @@ class Gazetteer:
     office_terms: tuple[OfficeTerm, ...]
     organizations: dict[str, OrgEntry]
     places: tuple[PlaceEntry, ...]
+    metonyms: dict[str, str] = field(default_factory=dict)  # "White House" -> "USA": a seat standing for a state
 
     def terms_of(self, person: str) -> list[OfficeTerm]:
         return [t for t in self.office_terms if t.person == person]
@@ -106,7 +108,7 @@ def load_from(directory: Path) -> Gazetteer:
         OfficeTerm(
             person=r["person"], aliases=_multi(r.get("aliases")), wikidata=_opt(r.get("wikidata")),
             office=r["office"], of=r["of"], start=date.fromisoformat(r["start"]), end=_date(r.get("end")),
-            source=r.get("source", ""),
+            source=r.get("source", ""), title=_opt(r.get("title")),
         )
         for r in _rows(directory / "office_holders.csv")
     )
@@ -124,7 +126,8 @@ def load_from(directory: Path) -> Gazetteer:
         )
         for r in _rows(directory / "places.csv")
     )
-    return Gazetteer(countries, terms, orgs, places)
+    metonyms = {r["name"]: r["iso3"] for r in _rows(directory / "metonyms.csv")}
+    return Gazetteer(countries, terms, orgs, places, metonyms)
 
 
 @cache

@@ -256,22 +256,26 @@ class _Builder:
 
     def holding(self, n: int, person: URIRef, office: Office) -> None:
         add, m = self.add, self.m
+        label = office.label or office.title
+        if not office.of:
+            # An office the text names without saying whose it is: keep the title, claim no membership.
+            add((person, SCHEMA.jobTitle, Literal(label)))
+            return
         h = m.local(self.a, "holding", n)
         add((h, RDF.type, DIP.OfficeHolding))
         add((h, ORG.member, person))
-        add((h, DIP.roleLabel, Literal(office.title)))
+        add((h, DIP.roleLabel, Literal(label)))
         as_of = office.as_of or self.f.article.published
-        if as_of is not None:
+        if as_of is not None and not office.former:
             add((h, DIP.asOf, Literal(as_of)))
-        if office.of:
-            of = self.country(office.of) if office.of_kind == "country" else m.organization(office.of)
-            add((h, ORG.organization, of))
-            post = m.post(office.title, office.of)
-            add((h, DIP.post, post))
-            # Posts of gazetteer offices are described in the reference graph; an article may name others.
-            add((post, RDF.type, DIP.Post))
-            add((post, DIP.officeTitle, Literal(office.title)))
-            add((post, ORG.postIn, of))
+        of = self.country(office.of) if office.of_kind == "country" else m.organization(office.of)
+        add((h, ORG.organization, of))
+        post = m.post(office.title, office.of)
+        add((h, DIP.post, post))
+        # Posts of gazetteer offices are described in the reference graph; an article may name others.
+        add((post, RDF.type, DIP.Post))
+        add((post, DIP.officeTitle, Literal(office.title)))
+        add((post, ORG.postIn, of))
         self.fact(h, office.span)
 
     def organizations(self) -> None:

@@ -46,6 +46,7 @@ class Article:
     publisher: str | None = None
     author: str | None = None
     dateline: Span | None = None     # the place named in the dateline ("MOSCOW")
+    lead_begin: int | None = None    # where the first paragraph's text starts after its dateline
     source_agency: str | None = None  # "Sputnik", "KUNA"
     language: str = "en"
     body: Span | None = None         # from the first paragraph after the header to the end
@@ -60,11 +61,13 @@ class Country:
 
 @dataclass(slots=True)
 class Office:
-    title: str                        # normalised: "Prime Minister", "Foreign Minister"
+    title: str                        # canonical: "Prime Minister", "Foreign Minister", "White House Press Secretary"
     of_kind: ActorKind = "country"    # the office belongs to a country or an organization
     of: str | None = None             # ISO3 code or organization key
     as_of: date | None = None
     span: Span | None = None
+    label: str | None = None          # as the text words it: "Minister of Foreign Affairs and International Cooperation"
+    former: bool = False              # "former president", "Petro's predecessor"
 
 
 @dataclass(slots=True)

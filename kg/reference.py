@@ -1,9 +1,11 @@
 """The shared graphs every article links into: ontology, reference data (from the gazetteer) and shapes."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 import kg
 from kg import gazetteer as gz
@@ -122,6 +124,39 @@ def _office_term(g: Graph, minter: Minter, gaz: gz.Gazetteer, t: gz.OfficeTerm) 
         add((end, TIME.inXSDDate, Literal(t.end)))
     if t.source:
         add((term, DCTERMS.source, Literal(t.source)))
+
+
+class ReferenceIndex:
+    """The reference triples an article graph needs about the things it links to (types, codes, names, offices)."""
+
+    NEEDED = frozenset({RDF.type, DIP.isoAlpha3, DIP.isoAlpha2, SCHEMA.name, ORG.postIn, DIP.officeTitle, DIP.inCountry})
+
+    def __init__(self, reference: Graph) -> None:
+        self.by_subject: dict[Node, list[tuple[Node, Node, Node]]] = {}
+        for s, p, o in reference:
+            if p in self.NEEDED:
+                self.by_subject.setdefault(s, []).append((s, p, o))
+
+    def closure(self, linked: Iterable[Node]) -> list[tuple[Node, Node, Node]]:
+        out: list[tuple[Node, Node, Node]] = []
+        todo = [n for n in linked if n in self.by_subject]
+        seen: set[Node] = set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for t in self.by_subject[node]:
+                out.append(t)
+                if t[1] != RDF.type and t[2] in self.by_subject and t[2] not in seen:
+                    todo.append(t[2])
+        return out
+
+    def for_graph(self, graph: Graph) -> Graph:
+        g = Graph(bind_namespaces="none")
+        for t in self.closure({o for _, _, o in graph if isinstance(o, URIRef)} | {s for s, _, _ in graph}):
+            g.add(t)
+        return g
 
 
 def reference_graphs(minter: Minter, gazetteer: gz.Gazetteer | None = None) -> dict[URIRef, Graph]:

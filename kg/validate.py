@@ -20,10 +20,8 @@ from kg import gazetteer as gz
 from kg.iris import Minter
 from kg.model import EVENT_TYPES as EVENT_TYPE_NAMES
 from kg.namespaces import DIP, DIPSH, NIF, ORG, PREFIXES, RDF, RDFS, SCHEMA, SEM, SH
-from kg.reference import ontology_graph, reference_graph, shapes_graph
+from kg.reference import ReferenceIndex, ontology_graph, reference_graph, shapes_graph
 
-# What the shapes read about a linked thing described in the reference graph.
-NEEDED = frozenset({RDF.type, DIP.isoAlpha3, DIP.isoAlpha2, SCHEMA.name, ORG.postIn, DIP.officeTitle, DIP.inCountry})
 EVENT_TYPES = frozenset(DIP[t] for t in EVENT_TYPE_NAMES)
 # Predicates whose subject (or object, for the second set) is an event.
 EVENT_SUBJECT_OF = frozenset({SEM.hasActor, DIP.participation, DIP.eventDate})
@@ -91,10 +89,7 @@ class Validator:
         self.minter = minter
         self.shapes = shapes_graph()
         gaz = gazetteer if gazetteer is not None else gz.load()
-        self.reference: dict[Node, list[tuple[Node, Node, Node]]] = {}
-        for s, p, o in reference_graph(minter, gaz):
-            if p in NEEDED:
-                self.reference.setdefault(s, []).append((s, p, o))
+        self.reference = ReferenceIndex(reference_graph(minter, gaz))
         ontology = ontology_graph()
         self.axioms = [(s, RDFS.subClassOf, o) for s, o in ontology.subject_objects(RDFS.subClassOf)
                        if isinstance(s, URIRef) and isinstance(o, URIRef)]
@@ -163,18 +158,8 @@ class Validator:
         return reports
 
     def _add_reference(self, data: Graph, linked: dict[Node, set[int]], owners: dict[Node, set[int]]) -> None:
-        todo = [n for n in linked if n in self.reference]
-        seen: set[Node] = set()
-        while todo:
-            node = todo.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            for t in self.reference[node]:
-                data.add(t)
-                o = t[2]
-                if t[1] != RDF.type and o in self.reference and o not in seen:
-                    todo.append(o)
+        for t in self.reference.closure(linked):
+            data.add(t)
 
 
 def _span_results(begins: dict, ends: dict, anchors: dict, contexts: dict, texts: dict[Node, str]) -> list[Result]:

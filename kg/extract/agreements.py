@@ -1,0 +1,177 @@
+"""Agreements: the documents signed at a reported signing, or issued as a joint statement.
+
+A batch described only by subject is one agreement; when the text gives a count and then as many subjects,
+one by one ("One of the memoranda establishes ..., a second one provides for ...; the other five cover A;
+B; C; D; and E"), each is an agreement of its own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.events import FoundEvent
+from kg.extract.text import Sentence
+from kg.model import Span
+
+_I = re.IGNORECASE
+_NUMBERS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+            "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "dozen": 12}
+_COUNT = r"(?P<count>\d{1,3}|one|a|an|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
+         r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|a\s+dozen|several|multiple|a\s+number\s+of|some|" \
+         r"a\s+series\s+of|(?:[A-Z][\w’'-]*(?:’s|'s)))?"
+_MODS = r"(?P<mods>(?:[\w-]+\s+){0,5}?)"
+KINDS: tuple[tuple[str, str], ...] = (
+    ("MemorandumOfUnderstanding", r"memorand(?:um|a|ums)(?:\s+of\s+understa\w*)?|MoUs?"),
+    ("Treaty", r"treat(?:y|ies)|instruments?\s+of\s+accession|accession\s+protocols?|conventions?"),
+    ("Agreement", r"agreements?|accords?|pacts?|deals?|contracts?"),
+)
+AGREEMENT = re.compile(rf"\b{_COUNT}\s*{_MODS}(?P<head>{'|'.join(p for _, p in KINDS)})\b", _I)
+_SUBJECT_AFTER = re.compile(r"\s+(?:on|about|concerning|covering|regarding|for|in\s+the\s+(?:field|area)s?\s+of)\s+"
+                            r"(?P<subj>(?:the\s+)?[^,.;]+?)(?=\s+(?:between|with|at|in|on|during|that|which)\b|[,.;]|$)", _I)
+_NAMED = re.compile(r"\b(?P<name>(?:[A-Z][\w’'-]*\s+){1,6}(?:Agreement|Treaty|Accord|Declaration|Protocol|Convention|Pact|Charter))\b")
+_ELABORATION_VERBS = r"establish\w*|provid\w*\s+for|cover\w*|concern\w*|deal\w*\s+with|focus\w*\s+on|relat\w*\s+to|" \
+                     r"set\w*\s+up|creat\w*|introduc\w*|includ\w*|address\w*|are\s+on|is\s+on|range\s+from"
+_ONE_OF = re.compile(rf"\b(?:one|the\s+first)\s+of\s+(?:the|them|these)\b[^.;]*?\b(?:{_ELABORATION_VERBS})\s+(?P<subj>[^,;.]+)", _I)
+_NEXT_ONE = re.compile(rf"\ba\s+(?:second|third|fourth|fifth|sixth)(?:\s+one)?\b[^.;]*?\b(?:{_ELABORATION_VERBS})\s+(?P<subj>[^,;.]+)", _I)
+_THE_OTHER = re.compile(rf"\bthe\s+(?:other|remaining)\s+(?P<n>\w+)\b[^.]*?\b(?:{_ELABORATION_VERBS})\s+(?P<list>[^.]+)", _I)
+_THEY_COVER = re.compile(rf"\b(?:the|these|those|its|their)\s+(?:agreements|memorand\w+|texts|deals|accords|documents|pacts)\b"
+                         rf"[^.]*?\b(?:{_ELABORATION_VERBS})\s+(?P<list>[^.]+)", _I)
+_IT_COVERS = re.compile(rf"^(?:it|the\s+(?:accord|agreement|pact|deal|treaty|memorandum))\s+(?:also\s+)?(?:{_ELABORATION_VERBS})\s+"
+                        rf"(?P<list>[^.]+)", _I)
+_RATIFICATION = re.compile(r"\bratification\b|\binstruments?\s+of\s+ratification\b", _I)
+
+
+@dataclass(slots=True)
+class FoundAgreement:
+    kind: str
+    parties: list[str]
+    span: Span
+    event: int                       # index into the event list
+    title: str | None = None
+    subject: str | None = None
+    subjects: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+
+
+def find_agreements(text: str, sentences: list[Sentence], events: list[FoundEvent]) -> list[FoundAgreement]:
+    out: list[FoundAgreement] = []
+    for n, e in enumerate(events):
+        parties = sorted(e.countries())
+        if e.type == "JointStatement":
+            s = sentences[e.sentence]
+            m = re.search(r"\bjoint\s+(?:statement|declaration|communiqu[eé])\b", s.text, _I)
+            subj = _SUBJECT_AFTER.match(s.text, m.end()) if m else None
+            out.append(FoundAgreement("JointDeclaration", parties, e.span, n,
+                                      subject=_clean(subj.group("subj")) if subj else None))
+            continue
+        if e.type != "AgreementSigning":
+            continue
+        s = sentences[e.sentence]
+        found = _mention(text, s)
+        if found is None:
+            continue
+        kind, m = found
+        if _RATIFICATION.search(s.text) and kind != "Treaty":
+            continue
+        if _RATIFICATION.search(text[s.begin:m.start()]) and not re.search(r"accession", m.group(0), _I):
+            continue                                      # ratifying an existing agreement is not a new one
+        count = _count(m.group("count"), m.group("head"))
+        title = _title(text, s, m)
+        subject = _subject(text, s, m)
+        subjects = _elaboration(sentences, e.sentence)
+        span = Span.of(text, m.start("head") if not m.group("mods") else m.start("mods"), m.end())
+        if count and count > 1 and len(subjects) == count:
+            for subj in subjects:
+                out.append(FoundAgreement(kind, parties, span, n, subject=subj, subjects=[subj], confidence=0.8))
+            continue
+        if subjects and not subject:
+            subject = "; ".join(subjects)
+        if any(a.event == n and a.kind == kind for a in out):
+            continue
+        out.append(FoundAgreement(kind, parties, span, n, title=title, subject=subject, subjects=subjects,
+                                  confidence=0.9 if title or subject else 0.8))
+    return _dedupe(out)
+
+
+def _mention(text: str, s: Sentence) -> tuple[str, re.Match[str]] | None:
+    for m in AGREEMENT.finditer(text, s.begin, s.end):
+        head = m.group("head")
+        for kind, pattern in KINDS:
+            if re.fullmatch(pattern, head, _I):
+                return kind, m
+    return None
+
+
+def _count(word: str | None, head: str) -> int | None:
+    if word:
+        w = re.sub(r"\s+", " ", word.casefold())
+        if w.isdigit():
+            return int(w)
+        if w in _NUMBERS:
+            return _NUMBERS[w]
+        if w == "a dozen":
+            return 12
+        if w.endswith(("’s", "'s")):
+            return 1
+        return None
+    return None if re.search(r"(?:s|a)$", head, _I) and not head.casefold().endswith(("us", "ss")) else 1
+
+
+def _title(text: str, s: Sentence, m: re.Match[str]) -> str | None:
+    for named in _NAMED.finditer(text, s.begin, s.end):
+        if named.start() <= m.end() and m.start() <= named.end():
+            return named.group("name")
+    return None
+
+
+def _subject(text: str, s: Sentence, m: re.Match[str]) -> str | None:
+    after = _SUBJECT_AFTER.match(text, m.end(), s.end)
+    if after:
+        return _clean(after.group("subj"))
+    mods = (m.group("mods") or "").strip()
+    words = [w for w in mods.split() if w.casefold() not in ("legally", "binding", "bilateral", "new", "historic",
+                                                              "landmark", "several", "the", "a", "an", "of", "their",
+                                                              "its", "own", "separate", "first", "major")]
+    return " ".join(words) or None
+
+
+def _elaboration(sentences: list[Sentence], at: int) -> list[str]:
+    """Subjects the next sentences give to the agreements signed in sentence ``at``."""
+    one_by_one: list[str] = []
+    listed: list[str] = []
+    for s in sentences[at + 1:at + 4]:
+        if s.paragraph < 0:
+            continue
+        for pattern in (_ONE_OF, _NEXT_ONE):
+            for m in pattern.finditer(s.text):
+                one_by_one.append(_clean(m.group("subj")))
+        other = _THE_OTHER.search(s.text)
+        if other:
+            one_by_one.extend(_split_list(other.group("list")))
+            continue
+        cover = _THEY_COVER.search(s.text) or _IT_COVERS.search(s.text)
+        if cover and not one_by_one:
+            listed.extend(_split_list(cover.group("list")))
+    return [x for x in (one_by_one or listed) if x]
+
+
+def _split_list(text: str) -> list[str]:
+    text = re.split(r",\s+(?:according|said|which|who|as)\b", text)[0]
+    parts = re.split(r";\s*(?:and\s+)?", text) if ";" in text else re.split(r",\s*(?:and\s+)?|\s+and\s+(?=\w+\s+\w+)", text)
+    return [_clean(p) for p in parts if _clean(p)]
+
+
+def _clean(subject: str) -> str:
+    subject = re.sub(r"^(?:and|the|a|an|cooperation\s+(?:on|in))\s+", "", subject.strip(), flags=_I)
+    subject = re.sub(r"\s+(?:between|with)\s+the\s+two\s+\w+$", "", subject, flags=_I)
+    return subject.strip(" ,;:.")
+
+
+def _dedupe(agreements: list[FoundAgreement]) -> list[FoundAgreement]:
+    out: list[FoundAgreement] = []
+    for a in agreements:
+        if a.title and any(b.title == a.title for b in out):
+            continue
+        out.append(a)
+    return out

@@ -1,0 +1,325 @@
+"""Diplomatic events: trigger phrases per event class, their participants with roles, dates and places.
+
+Only the news being reported counts: a trigger governed by a future or intention ("will visit", "agreed to
+resume visits") is not an event, nor is one placed in the past by its date or wording ("last week",
+"in 2016", "months after"), nor one at a place the article has already put in such a past.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from kg.extract.dates import find_dates
+from kg.extract.mentions import Mention, Mentions
+from kg.extract.text import Quotation, Sentence
+from kg.model import DatePrecision, Span
+
+_I = re.IGNORECASE
+TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("PhoneCall", re.compile(r"\b(?:spoke|speaks|spoken|talked|talks|conversation|conversed)\s+(?:by|over\s+the|on\s+the|via)\s+"
+                             r"(?:tele)?phone\b|\b(?:tele)?phone\s+(?:call|conversation|talks)\b|\bphoned\b|"
+                             r"\b(?:video|virtual)\s+call\b|\bheld\s+a\s+call\b|\b(?:first|second|latest)\s+call\b", _I)),
+    ("JointStatement", re.compile(r"\bjoint\s+(?:statement|declaration|communiqu[eé])s?\b", _I)),
+    ("AgreementSigning", re.compile(
+        r"\bsign(?:ed|ing|s)?\b(?!\s+(?:of|that)\b)|\binked\b|\bput\s+(?:his|her|their)\s+signatures?\b|"
+        r"\bconclude[ds]?\s+(?:\w+\s+){0,4}(?:agreements?|memorand\w+|accords?|deals?|treat(?:y|ies)|pacts?|MoUs?)\b|"
+        r"\b(?:texts|documents|agreements)\s+were\s+exchanged\b|\bexchanged\s+(?:the\s+)?(?:texts|documents|agreements)\b|"
+        r"\b(?:handed|handed\s+over|deposited|lodged|submitted)\s+(?:\w+\s+){0,4}(?:instruments?|ratification\s+documents|"
+        r"documents\s+of\s+ratification)\b", _I)),
+    ("Sanction", re.compile(r"\b(?:impos\w+|slapp\w+|levie\w+|announc\w+|expand\w+|tighten\w+)\s+(?:\w+\s+){0,3}sanctions?\b|"
+                            r"\bsanction(?:ed|ing)\b|\bdesignat(?:ed|ions?)\b|\bblacklist(?:ed|ing)\b|\basset\s+freezes?\b|"
+                            r"\btravel\s+bans?\b", _I)),
+    ("Protest", re.compile(r"\bsummon(?:ed|s)?\s+(?:\w+\s+){0,4}(?:ambassador|envoy|charg[eé]\s+d'affaires|diplomat)s?\b|"
+                           r"\blodged\s+(?:a\s+)?(?:formal\s+|strong\s+|diplomatic\s+)?protests?\b|\bprotested\b|"
+                           r"\bd[eé]marches?\b|\bexpel(?:led|s)?\s+(?:\w+\s+){0,3}(?:diplomats?|ambassador)\b", _I)),
+    ("Summit", re.compile(r"\bsummits?\b", _I)),
+    ("Visit", re.compile(r"\b(?:state|official|working)\s+visits?\b|\bvisit(?:ed|ing|s)?\b|\barriv(?:ed|es|ing)\s+in\b|"
+                         r"\blanded\s+(?:at|in)\b|\bflew\s+(?:in)?to\b|\btravell?ed\s+to\b|\btrip\b|\btour\s+of\b", _I)),
+    ("Meeting", re.compile(r"\b(?:held|holds|hold|holding)\s+(?:\w+\s+){0,2}talks\b|\btalks\s+(?:with|between)\b|"
+                           r"\bthe\s+talks\b|\b(?:one-on-one|bilateral|closed-door|face-to-face)\s+(?:talks|meeting)\b|"
+                           r"\bmet\b|\bmeets\b|\bmeeting\s+(?:with|between)\b|\btalks\s+began\b|\bthe\s+meeting\b|"
+                           r"\bthe\s+two\s+(?:presidents|leaders|prime\s+ministers|ministers)\s+talked\b", _I)),
+    ("CooperationCommitment", re.compile(
+        r"\bagreed\s+(?:on\s+\w+\s+)?to\s+(?:\w+\s+){0,2}(?:strengthen|enhance|deepen|expand|boost|step\s+up|develop|"
+        r"resume|restart|restore|set\s+up|establish|intensify|broaden|increase|revive)\b", _I)),
+)
+SUMMARY_TYPES = frozenset({"Visit", "Meeting", "Summit", "PhoneCall", "AgreementSigning", "JointStatement", "Statement",
+                           "Sanction", "Protest"})
+# Events of these types are one event per pair of states in an article; the others are one per set of people.
+COUNTRY_LEVEL = frozenset({"Visit", "AgreementSigning", "JointStatement", "Sanction", "Protest", "CooperationCommitment"})
+
+_FUTURE = re.compile(
+    r"(?:\b(?:will|would|shall|could|might|may|must|should)\s+(?:\w+\s+){0,2}$|"
+    r"\b(?:is|are|was|were)\s+(?:expected|due|scheduled|set|planned|slated|going)\s+to\s+(?:\w+\s+){0,2}$|"
+    r"\b(?:agree\w*|decide\w*|plan\w*|intend\w*|hope\w*|expect\w*|want\w*|aim\w*|seek\w*|pledge\w*|promise\w*|vow\w*|"
+    r"commit\w*|resolve\w*|prepare\w*|look\w* forward|propos\w*|invit\w*|call\w* for|urge\w*|readiness)\b[^.;]{0,50}?\bto\s+"
+    r"(?:\w+\s+){0,3}$|\b(?:ahead\s+of|before|upcoming|next|future|planned|proposed|possible|potential|"
+    r"would-be|first\s+planned\s+for)\s+(?:the\s+)?(?:\w+\s+){0,2}$)", _I)
+_PAST = re.compile(r"\b(?:last|previous)\s+(?:week|month|year|summer|spring|autumn|winter|time)\b|\b(?:weeks|months|years|decades)\s+"
+                   r"(?:ago|after|before|earlier)\b|\bago\b|\bpreviously\b|\bsince\s+(?:then|19\d\d|20\d\d)\b|\bhad\s+(?:been\s+)?"
+                   r"(?:\w+ed|met|signed|held|spoken|made|built|given|gone|taken)\b|\bformer(?:ly)?\b(?=[^.]{0,20}\b(?:visit|met|sign))|"
+                   r"\bthe\s+(?:last|previous)\s+(?:\w+\s+){0,3}to\b", _I)
+_CAUSE = re.compile(r"\b(?:in\s+response\s+to|in\s+retaliation\s+for|because\s+of|due\s+to|amid|over\s+(?:its|their|the)|"
+                    r"following|for\s+(?:its|their)\s+role|against\s+the\s+backdrop)\b", _I)
+_PLURAL_REF = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|prime\s+ministers|premiers|heads\s+of\s+(?:state|government)|"
+                         r"sides|countries|nations|governments|ministers|foreign\s+ministers|delegations|neighbours|neighbors|allies)|"
+                         r"both\s+(?:sides|leaders|countries|governments)|the\s+(?:leaders|prime\s+ministers|presidents)|"
+                         r"(?:^|[.;]\s+)they\b|each\s+other)\b", _I)
+_DEFINITE = re.compile(r"\bthe\s+(?:\w+\s+){0,2}$", _I)
+_TO_PLACE = re.compile(r"\b(?:to|in|into|at)\s+(?:the\s+)?$", _I)
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", _I)
+_ON_TARGET = re.compile(r"\b(?:on|against|targeting)\s+(?:the\s+)?$", _I)
+
+
+@dataclass(slots=True)
+class Actor:
+    kind: str                       # country | person | organization
+    ref: str
+    country: str | None
+    role: str = "participant"
+
+
+@dataclass(slots=True)
+class FoundEvent:
+    type: str
+    actors: list[Actor]
+    span: Span
+    sentence: int
+    date: date | None = None
+    precision: DatePrecision = "day"
+    date_span: Span | None = None
+    place: Mention | None = None
+    confidence: float = 1.0
+    spans: list[Span] = field(default_factory=list)
+
+    def countries(self) -> frozenset[str]:
+        return frozenset(a.country for a in self.actors if a.country)
+
+    def people(self) -> frozenset[str]:
+        return frozenset(a.ref for a in self.actors if a.kind == "person")
+
+
+class EventFinder:
+    def __init__(self, text: str, sentences: list[Sentence], mentions: Mentions, quotes: list[Quotation],
+                 published: date | None, main_pair: list[str]) -> None:
+        self.text = text
+        self.sentences = sentences
+        self.m = mentions
+        self.quotes = [(q.open_mark, q.close_mark) for q in quotes]
+        self.published = published
+        self.main_pair = main_pair
+        self.events: list[FoundEvent] = []
+        self.past_places: set[str] = set()
+        self.background: set[int] = set()
+        self.sentence_dates: dict[int, tuple[date | None, DatePrecision, Span | None]] = {}
+
+    def run(self) -> list[FoundEvent]:
+        for i, s in enumerate(self.sentences):
+            if s.paragraph < 0:
+                continue                                   # the headline repeats the news; the body reports it
+            self._sentence(i, s)
+        return self.events
+
+    # -- per sentence --------------------------------------------------------------------------
+
+    def _sentence(self, i: int, s: Sentence) -> None:
+        when, precision, when_span = self._date(i, s)
+        past = self._is_past(s, when)
+        if past:
+            self.background.add(i)
+            self.past_places.update(m.ref for m in self.m.in_sentence(i, "place"))
+        found: list[tuple[int, str, re.Match[str]]] = []
+        for etype, pattern in TRIGGERS:
+            for t in pattern.finditer(self.text, s.begin, s.end):
+                if self._in_quote(t.start()):
+                    continue
+                if any(a <= t.start() < b for a, b, _ in ((x[2].start(), x[2].end(), 0) for x in found)):
+                    continue
+                found.append((t.start(), etype, t))
+        found.sort(key=lambda x: x[0])
+        for _, etype, t in found:
+            if past or self._future(s, t):
+                continue
+            actors = self._actors(i, s, t, etype)
+            place = self._place(i, s)
+            if place is not None and place.ref in self.past_places and not past:
+                continue                                   # "Erdoğan travelled to Sochi" after "met in Sochi last week"
+            if len({a.country or a.ref for a in actors}) < 2:
+                actors = self._anaphora(s, t, etype, actors)
+            if len({a.country or a.ref for a in actors}) < 2:
+                continue
+            span = self._clause(s, t)
+            self._add(FoundEvent(etype, actors, span, i, when, precision, when_span, place, spans=[span]))
+
+    def _date(self, i: int, s: Sentence) -> tuple[date | None, DatePrecision, Span | None]:
+        for d in find_dates(self.text, s.begin, s.end, self.published):
+            if self._in_quote(d.begin):
+                continue
+            if d.value is not None:
+                return d.value, d.precision, Span.of(self.text, d.begin, d.end)
+        return None, "day", None
+
+    def _is_past(self, s: Sentence, when: date | None) -> bool:
+        if when is not None and self.published is not None and when < self.published - timedelta(days=10):
+            return True
+        unquoted = self._unquoted(s)
+        return bool(_PAST.search(unquoted))
+
+    def _unquoted(self, s: Sentence) -> str:
+        chars = list(self.text[s.begin:s.end])
+        for a, b in self.quotes:
+            for k in range(max(a, s.begin), min(b + 1, s.end)):
+                chars[k - s.begin] = " "
+        return "".join(chars)
+
+    def _future(self, s: Sentence, t: re.Match[str]) -> bool:
+        before = self.text[max(s.begin, t.start() - 90):t.start()]
+        clause = re.split(r"[;:]|,\s+(?:and|but|while|which|who)\b|\bthat\b", before)[-1]
+        return bool(_FUTURE.search(clause))
+
+    def _in_quote(self, offset: int) -> bool:
+        return any(a <= offset <= b for a, b in self.quotes)
+
+    def _clause(self, s: Sentence, t: re.Match[str]) -> Span:
+        return s.span()
+
+    def _place(self, i: int, s: Sentence) -> Mention | None:
+        places = [m for m in self.m.in_sentence(i, "place") if not self._in_quote(m.start)
+                  and _TO_PLACE.search(self.text, max(s.begin, m.start - 30), m.start)]
+        if not places:
+            return None
+        cities = [p for p in places if p.country is not None]
+        return (cities or places)[-1]
+
+    # -- participants --------------------------------------------------------------------------
+
+    def _actors(self, i: int, s: Sentence, t: re.Match[str], etype: str) -> list[Actor]:
+        stop = s.end
+        cause = _CAUSE.search(self.text, t.end(), s.end)
+        if cause:
+            stop = cause.start()
+        mentions = [m for m in self.m.in_sentence(i) if m.start < stop and not self._in_quote(m.start)
+                    and m.kind in ("person", "country", "org", "place")]
+        actors: list[Actor] = []
+        for m in mentions:
+            if m.kind == "place":
+                continue
+            if m.kind == "country" and m.form == "demonym" and self._demonym_of_person(i, m):
+                continue                                   # "Indian Prime Minister Narendra Modi": the person stands
+            if m.kind == "org":
+                org = self.m.orgs.get(m.ref)
+                if org is None:
+                    continue
+                if org.country is None and org.kind != "international":
+                    continue
+                actor = Actor("organization", m.ref, org.country)
+            elif m.kind == "person":
+                actor = Actor("person", m.ref, self.m.persons[m.ref].country)
+            else:
+                actor = Actor("country", m.ref, m.ref)
+            actor.role = self._role(s, t, m, etype)
+            if not any(a.kind == actor.kind and a.ref == actor.ref for a in actors):
+                actors.append(actor)
+        if etype == "Visit":
+            self._visit_roles(i, s, t, actors)
+        return self._collapse(actors)
+
+    def _demonym_of_person(self, i: int, m: Mention) -> bool:
+        return any(p.kind == "person" and 0 < p.start - m.stop < 40 for p in self.m.in_sentence(i))
+
+    def _role(self, s: Sentence, t: re.Match[str], m: Mention, etype: str) -> str:
+        before = self.text[max(s.begin, m.start - 25):m.start]
+        if etype == "Sanction":
+            return "target" if m.start > t.start() else "sender"
+        if etype == "AgreementSigning":
+            return "signatory"
+        if etype == "JointStatement":
+            return "speaker"
+        if etype == "PhoneCall":
+            return "caller" if m.start < t.start() else "callee"
+        if etype == "Protest":
+            return "sender" if m.start < t.start() else "target"
+        if etype == "Visit":
+            if _TO_PLACE.search(before):
+                return "host"
+            if _BY_AGENT.search(before):
+                return "guest"
+        return "participant"
+
+    def _visit_roles(self, i: int, s: Sentence, t: re.Match[str], actors: list[Actor]) -> None:
+        """The traveller is the guest; the state travelled to, or where the visit happens, is the host."""
+        hosts = {a.country for a in actors if a.role == "host"}
+        place = self._place(i, s)
+        if not hosts and place is not None and place.country:
+            hosts = {place.country}
+            if not any(a.country == place.country for a in actors):
+                actors.append(Actor("country", place.country, place.country, "host"))
+        visiting = re.search(r"\bvisiting\s+$", self.text[max(s.begin, t.start() - 10):t.end() + 1], _I)
+        for a in actors:
+            if a.role == "participant":
+                if visiting and a.country and a.country not in hosts:
+                    a.role = "guest"
+                elif a.country in hosts:
+                    a.role = "host"
+                elif hosts:
+                    a.role = "guest"
+
+    def _collapse(self, actors: list[Actor]) -> list[Actor]:
+        """A state named beside its own representative is one participant: keep the person."""
+        people_countries = {a.country for a in actors if a.kind in ("person", "organization") and a.country}
+        out = [a for a in actors if not (a.kind == "country" and a.ref in people_countries)]
+        for a in out:
+            if a.kind == "person" and a.role == "participant":
+                twin = next((b for b in actors if b.kind == "country" and b.ref == a.country and b.role != "participant"), None)
+                if twin is not None:
+                    a.role = twin.role
+        return out
+
+    def _anaphora(self, s: Sentence, t: re.Match[str], etype: str, actors: list[Actor]) -> list[Actor]:
+        """'the two leaders', 'the talks', 'the prime ministers signed': the article's main pair of states."""
+        text = self.text[s.begin:s.end]
+        definite = _DEFINITE.search(self.text, max(s.begin, t.start() - 20), t.start()) is not None
+        if not (_PLURAL_REF.search(text) or definite):
+            return actors
+        earlier = next((e for e in self.events if e.type == etype or {e.type, etype} <= {"Meeting", "Summit"}), None)
+        if earlier is not None and definite:
+            return list(earlier.actors)
+        if len(self.main_pair) < 2:
+            return actors
+        have = {a.country for a in actors}
+        out = list(actors)
+        role = "signatory" if etype == "AgreementSigning" else "speaker" if etype == "JointStatement" else "participant"
+        for iso3 in self.main_pair[:2]:
+            if iso3 not in have:
+                out.append(Actor("country", iso3, iso3, role))
+        return out
+
+    # -- merging -------------------------------------------------------------------------------
+
+    def _add(self, event: FoundEvent) -> None:
+        for e in self.events:
+            if not _same_kind(e.type, event.type):
+                continue
+            if event.type in COUNTRY_LEVEL or not (e.people() and event.people()):
+                same = e.countries() == event.countries() or (e.countries() <= event.countries() or event.countries() <= e.countries()) \
+                    and len(e.countries() & event.countries()) >= 2
+            else:
+                same = bool(e.people() & event.people()) and (e.people() <= event.people() or event.people() <= e.people())
+            if same:
+                if event.type == "Summit":
+                    e.type = "Summit"
+                for a in event.actors:
+                    if not any(b.ref == a.ref for b in e.actors):
+                        e.actors.append(a)
+                e.spans.append(event.span)
+                if e.place is None:
+                    e.place = event.place
+                if e.date is None and event.date is not None:
+                    e.date, e.precision, e.date_span = event.date, event.precision, event.date_span
+                return
+        self.events.append(event)
+
+
+def _same_kind(a: str, b: str) -> bool:
+    return a == b or {a, b} <= {"Meeting", "Summit"}

@@ -1,0 +1,179 @@
+"""Text units with offsets: tokens, quotations and sentences, all indexing ``Article.text``."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg.model import Article, Span
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w’'.\-]*[^\W_])?\.?|[^\w\s]", re.UNICODE)
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = frozenset("""mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep pres st jr sr no vs
+    jan feb mar apr jun jul aug sep sept oct nov dec inc co corp ltd dept mt ft h.e""".split())
+_OPEN_DOUBLE = "“„«"
+_CLOSE_DOUBLE = "”»"
+_CURLY_SINGLE = ("‘", "’")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for matching names: 'Erdoğan' -> 'erdogan'."""
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("’", "'")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    begin: int
+    end: int
+    text: str
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def key(self) -> str:
+        return fold(self.text.rstrip(".")) if len(self.text) > 1 else fold(self.text)
+
+
+@dataclass(slots=True)
+class Quotation:
+    begin: int                      # offset of the first quoted character (after the opening mark)
+    end: int                        # offset just after the last quoted character
+    text: str
+    open_mark: int                  # offset of the opening quote mark
+    close_mark: int                 # offset of the closing quote mark (or the end, if never closed)
+
+
+@dataclass(slots=True)
+class Sentence:
+    begin: int
+    end: int
+    text: str
+    paragraph: int                  # index into Article.paragraphs; -1 for the headline
+    tokens: list[Token] = field(default_factory=list)
+
+    def span(self) -> Span:
+        return Span(self.begin, self.end, self.text)
+
+
+def tokenize(text: str, begin: int, end: int) -> list[Token]:
+    out = []
+    for m in _TOKEN.finditer(text, begin, end):
+        tok = m.group(0)
+        b, e = m.start(), m.end()
+        if len(tok) > 2 and tok[-2] in "’'" and tok[-1] in "sS":
+            out.append(Token(b, e - 2, tok[:-2]))
+            out.append(Token(e - 2, e, tok[-2:]))        # the possessive: "Lula’s" -> "Lula", "’s"
+            continue
+        # A trailing full stop belongs to the token only for abbreviations and initials.
+        if tok.endswith(".") and len(tok) > 1 and not _keeps_stop(tok):
+            out.append(Token(b, e - 1, tok[:-1]))
+            out.append(Token(e - 1, e, "."))
+            continue
+        out.append(Token(b, e, tok))
+    return out
+
+
+def _keeps_stop(tok: str) -> bool:
+    core = tok[:-1]
+    if len(core) == 1 and core.isupper():
+        return True                                # an initial: "David J. Francis"
+    if "." in core:
+        return True                                # "U.S.", "a.m."
+    return core.casefold() in _ABBREV
+
+
+def quotations(text: str, paragraphs: list[Span]) -> list[Quotation]:
+    """Pair quotation marks; a quotation left open at a paragraph's end runs on into the next one."""
+    out: list[Quotation] = []
+    open_at: int | None = None
+    for para in paragraphs:
+        i = para.begin
+        if open_at is not None and text[i:i + 1] in ('"', *_OPEN_DOUBLE):
+            i += 1                                 # the conventional re-opening mark of a continued quote
+        while i < para.end:
+            c = text[i]
+            if open_at is None:
+                if c in _OPEN_DOUBLE or (c == '"' and _opens(text, i)):
+                    open_at = i
+            elif c in _CLOSE_DOUBLE or c == '"':
+                out.append(_quotation(text, open_at, i))
+                open_at = None
+            i += 1
+    if open_at is not None:
+        last = paragraphs[-1].end if paragraphs else len(text)
+        out.append(_quotation(text, open_at, last))
+    out.extend(_single_quotations(text, paragraphs, out))
+    out.sort(key=lambda q: q.open_mark)
+    return out
+
+
+def _opens(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not after.isspace() and (before.isspace() or before in "([{—–-:")
+
+
+def _quotation(text: str, open_mark: int, close_mark: int) -> Quotation:
+    b, e = open_mark + 1, close_mark
+    while b < e and text[b].isspace():
+        b += 1
+    while e > b and text[e - 1].isspace():
+        e -= 1
+    # Final punctuation before the closing mark belongs to the sentence around the quote: '...partnership,"'
+    while e > b and text[e - 1] in ",;:":
+        e -= 1
+    return Quotation(b, e, text[b:e], open_mark, close_mark)
+
+
+def _single_quotations(text: str, paragraphs: list[Span], doubles: list[Quotation]) -> list[Quotation]:
+    """‘Curly’ or 'straight' single quotes used as the outer marks (British style), outside double quotes."""
+    inside = [(q.open_mark, q.close_mark) for q in doubles]
+    out = []
+    for para in paragraphs:
+        for m in re.finditer(r"(?<![\w’'])[‘'](?=[^\s’'])(.+?)(?<=[^\s‘'])[’'](?![\w‘'])", text[para.begin:para.end]):
+            b = para.begin + m.start()
+            if any(o <= b <= c for o, c in inside):
+                continue
+            out.append(_quotation(text, b, para.begin + m.end() - 1))
+    return out
+
+
+def sentences(article: Article, quotes: list[Quotation]) -> list[Sentence]:
+    """Sentences of the headline and body paragraphs; a sentence never ends inside a quotation."""
+    text = article.text
+    guarded = [(q.open_mark, q.close_mark) for q in quotes]
+    out: list[Sentence] = []
+    units: list[tuple[int, Span]] = []
+    if article.headline is not None:
+        units.append((-1, article.headline))
+    units.extend(enumerate(article.paragraphs))
+    for index, para in units:
+        start = para.begin
+        if index == 0 and article.lead_begin is not None and para.begin <= article.lead_begin < para.end:
+            start = article.lead_begin               # the dateline is not part of the first sentence
+        for m in re.finditer(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ])", text[para.begin:para.end]):
+            stop = para.begin + m.end()
+            dot = para.begin + m.start()
+            if any(o < dot < c for o, c in guarded):
+                continue
+            word = re.search(r"([\w.]+)\.$", text[start:dot + 1])
+            if word and text[dot] == "." and _keeps_stop(word.group(1) + "."):
+                continue
+            out.append(_sentence(text, start, stop, index))
+            start = stop
+        if start < para.end:
+            out.append(_sentence(text, start, para.end, index))
+    return [s for s in out if s.text]
+
+
+def _sentence(text: str, begin: int, end: int, paragraph: int) -> Sentence:
+    while begin < end and text[begin].isspace():
+        begin += 1
+    while end > begin and text[end - 1].isspace():
+        end -= 1
+    return Sentence(begin, end, text[begin:end], paragraph, tokenize(text, begin, end))

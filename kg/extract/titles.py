@@ -1,0 +1,127 @@
+"""Office titles as news writes them, and their canonical offices.
+
+"Minister of Foreign Affairs and International Cooperation", "Foreign Secretary" and "Secretary of State"
+are all the canonical office "Foreign Minister"; the label keeps what the text said.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DOMAINS = (r"foreign|foreign affairs|external affairs|defen[cs]e|finance|economy|economic affairs|trade|"
+            r"commerce|industry|interior|home|home affairs|justice|energy|oil|petroleum|health|education|"
+            r"agriculture|environment|climate|culture|tourism|labou?r|transport|information|communications?|"
+            r"digital|science|security|infrastructure|development|budget|treasury|foreign trade|mining|"
+            r"water|fisheries|immigration|intelligence")
+_CAP = r"(?-i:[A-Z])[\w’'\-]*"
+# "Minister of Foreign Affairs and International Cooperation", "Secretary of the Treasury"
+_OF_CAPS = rf"(?:of|for)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|of\s+|for\s+|the\s+|&\s+)*{_CAP})*"
+_CORE = (
+    rf"(?:first\s+)?deputy\s+prime\s+minister|prime\s+minister|vice[\s-]+president|president(?:-elect)?|premier|"
+    rf"chancellor|king|queen|crown\s+prince|emir|sultan|"
+    rf"(?:{_DOMAINS})\s+minister|(?:{_DOMAINS})\s+secretary|"
+    rf"(?:deputy\s+)?minister\s+{_OF_CAPS}|minister\s+(?:of|for)\s+(?:{_DOMAINS})(?:\s+and\s+\w+)*|"
+    rf"secretary\s+of\s+state(?:\s+for\s+{_CAP}(?:\s+(?:and\s+)?{_CAP})*)?|under[\s-]+secretary[\s-]+general|"
+    rf"secretary[\s-]+general|secretary\s+{_OF_CAPS}|high\s+representative|"
+    rf"(?:special\s+)?envoy|ambassador|(?:presidential\s+|foreign\s+ministry\s+)?spokes(?:person|man|woman)|press\s+secretary|"
+    rf"chief\s+of\s+(?:the\s+)?general\s+staff|chief\s+of\s+staff|national\s+security\s+advis[eo]r|"
+    rf"(?:communications\s+)?director(?:[\s-]+general)?|chair(?:man|woman|person)?|first\s+lady|"
+    rf"speaker|governor|mayor|senator|commissioner|chief\s+executive|ceo|head|chief|leader|minister"
+)
+_MODIFIERS = r"(?:(?:former|then|acting|interim|outgoing|incoming|visiting|the|new|newly\s+elected)[\s-]+)*"
+TITLE = re.compile(rf"(?P<mod>{_MODIFIERS})(?P<core>{_CORE})(?P<plural>s)?\b", re.IGNORECASE)
+# An "of ..." complement naming the body the office belongs to: "chief of the General Staff of the Russian Armed Forces"
+COMPLEMENT = re.compile(rf"\s+of\s+(?:the\s+)?(?:(?:utility|company|firm|group|bank)\s+)?(?P<body>{_CAP}(?:\s+(?:of\s+|and\s+|for\s+|the\s+)*{_CAP})*)")
+
+_SMALL = frozenset({"of", "the", "and", "for", "to", "&"})
+
+_CANONICAL = {
+    "premier": "Prime Minister",
+    "foreign minister": "Foreign Minister", "foreign affairs minister": "Foreign Minister",
+    "external affairs minister": "Foreign Minister", "foreign secretary": "Foreign Minister",
+    "secretary of state": "Foreign Minister", "minister of foreign affairs": "Foreign Minister",
+    "minister for foreign affairs": "Foreign Minister", "minister of external affairs": "Foreign Minister",
+    "defence minister": "Defence Minister", "defense minister": "Defence Minister",
+    "defence secretary": "Defence Minister", "defense secretary": "Defence Minister",
+    "minister of defence": "Defence Minister", "minister of defense": "Defence Minister",
+    "minister for defence": "Defence Minister", "secretary of defense": "Defence Minister",
+    "secretary of state for defence": "Defence Minister",
+    "secretary general": "Secretary-General", "secretary-general": "Secretary-General",
+    "vice-president": "Vice President",
+}
+HEAD_OF_STATE_OR_GOVERNMENT = frozenset({"President", "Prime Minister", "Chancellor", "King", "Queen", "Emir",
+                                         "Sultan", "Crown Prince"})
+FORMER = re.compile(r"\b(?:former|then|outgoing)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    begin: int
+    end: int
+    label: str          # as written, cleaned and title-cased: "Minister of Foreign Affairs"
+    office: str         # canonical office: "Foreign Minister"
+    former: bool
+    plural: bool
+
+
+def title_case(words: str) -> str:
+    parts = re.split(r"(\s+|-)", words.strip())
+    out = []
+    for i, w in enumerate(parts):
+        if w.isspace() or w == "-" or not w:
+            out.append(" " if w.isspace() else w)
+        elif i > 0 and w.casefold() in _SMALL:
+            out.append(w.casefold())
+        elif w.isupper() and len(w) > 1:
+            out.append(w)
+        else:
+            out.append(w[:1].upper() + w[1:].lower() if not any(c.isupper() for c in w[1:]) else w[:1].upper() + w[1:])
+    return "".join(out)
+
+
+def canonical(label: str) -> str:
+    key = re.sub(r"\s+", " ", label.casefold())
+    if key in _CANONICAL:
+        return _CANONICAL[key]
+    if key.startswith(("minister of foreign affairs", "minister for foreign affairs")):
+        return "Foreign Minister"
+    if key.startswith(("minister of defen", "minister for defen")):
+        return "Defence Minister"
+    return title_case(label)
+
+
+def _title(m: re.Match[str], text: str) -> Title:
+    core = re.sub(r"\s+", " ", m.group("core"))
+    mod = m.group("mod") or ""
+    label = title_case(core)
+    return Title(m.start("core") if not FORMER.search(mod) else m.start(), m.end(), label, canonical(core),
+                 bool(FORMER.search(mod)), bool(m.group("plural")))
+
+
+def title_ending_at(text: str, begin: int, end: int) -> Title | None:
+    """A title that ends exactly at ``end`` (before a name), searched within [begin, end)."""
+    best = None
+    for m in TITLE.finditer(text, begin, end):
+        if m.end() == end:
+            best = m
+    if best is None:
+        return None
+    b = best.start()
+    if b > begin and (text[b - 1].isalnum() or text[b - 1] in "-’'"):
+        return None
+    return _title(best, text)
+
+
+def title_at(text: str, begin: int, end: int) -> Title | None:
+    """A title that starts at ``begin`` (after a name and a comma)."""
+    m = TITLE.match(text, begin, end)
+    return _title(m, text) if m else None
+
+
+def titles_in(text: str, begin: int, end: int) -> list[Title]:
+    out = []
+    for m in TITLE.finditer(text, begin, end):
+        if m.start() > 0 and (text[m.start() - 1].isalnum()):
+            continue
+        out.append(_title(m, text))
+    return out

@@ -1,0 +1,79 @@
+"""Topics: words of the topic scheme (its labels and hidden labels) in the sentences that report the news.
+
+A sentence counts by what it is: the headline most, then sentences that report a current event or say what
+an agreement or the talks cover, then the rest of the body; background sentences do not count, intentions
+count half. Titles, organization names and named instruments are not read for topics ("Defence Minister",
+"Security Council"). A topic is kept when its weight reaches ``THRESHOLD``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from rdflib import Graph
+
+from kg.config import ONTOLOGY_DIR
+from kg.model import Span
+from kg.namespaces import SKOS, TOPIC
+
+THRESHOLD = 2.0
+_ELABORATES = re.compile(r"\b(?:agenda|items|priorities|topics|issues|cover(?:s|ed)?|include[sd]?|focus(?:ed|es)?\s+on|"
+                         r"range\s+from|provides?\s+for|establish(?:es)?|deal\s+with|concern)\b", re.IGNORECASE)
+_INTENT = re.compile(r"\b(?:will|would|shall|readiness|plans?\s+to|intend|hope|expect|aim|ahead\s+of)\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class TopicHit:
+    concept: str
+    weight: float = 0.0
+    spans: list[Span] = field(default_factory=list)
+
+
+@cache
+def _keywords() -> tuple[re.Pattern[str], dict[str, str]]:
+    g = Graph()
+    g.parse(ONTOLOGY_DIR / "topics.ttl", format="turtle")
+    table: dict[str, str] = {}
+    for concept in g.subjects(SKOS.inScheme, None):
+        name = str(concept).removeprefix(str(TOPIC))
+        for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+            for label in g.objects(concept, p):
+                table.setdefault(str(label).casefold(), name)
+    words = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?:s|es)?(?![\w-])", re.IGNORECASE)
+    return pattern, table
+
+
+def weigh(text: str, begin: int, end: int, weight: float, masked: list[tuple[int, int]],
+          hits: dict[str, TopicHit]) -> None:
+    if weight <= 0:
+        return
+    pattern, table = _keywords()
+    sentence = text[begin:end]
+    if _INTENT.search(sentence):
+        weight /= 2
+    for m in pattern.finditer(text, begin, end):
+        if any(a <= m.start() < b for a, b in masked):
+            continue
+        word = m.group(0).casefold()
+        concept = table.get(word) or table.get(word[:-1]) or table.get(word[:-2])
+        if concept is None:
+            continue
+        hit = hits.setdefault(concept, TopicHit(concept))
+        hit.weight += weight
+        hit.spans.append(Span.of(text, m.start(), m.end()))
+
+
+def sentence_weight(sentence_text: str, is_headline: bool, is_lead: bool, reports_event: bool, background: bool) -> float:
+    if background:
+        return 0.0
+    if is_headline:
+        return 3.0
+    if reports_event or _ELABORATES.search(sentence_text):
+        return 2.0
+    return 1.5 if is_lead else 1.0
+
+
+def kept(hits: dict[str, TopicHit]) -> list[TopicHit]:
+    return sorted((h for h in hits.values() if h.weight >= THRESHOLD), key=lambda h: -h.weight)

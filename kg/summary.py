@@ -1,0 +1,142 @@
+"""The summary JSON of one article (../shared/eval/README.md), computed by SPARQL over its graph.
+
+It shows what the graph says, not what the extractor meant: every field is a query over the article's
+named graph and the reference triples it links to.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from kg.namespaces import sparql_prefixes
+from kg.store import TermConverter
+
+SUMMARY_EVENT_TYPES = ("Visit", "Meeting", "Summit", "PhoneCall", "AgreementSigning", "JointStatement", "Statement",
+                       "Sanction", "Protest")
+AGREEMENT_KINDS = {"MemorandumOfUnderstanding": "MemorandumOfUnderstanding", "Treaty": "Treaty",
+                   "Agreement": "Agreement", "JointDeclaration": "JointStatement"}
+SUMMARY_ORG_CLASSES = ("InternationalOrganization", "Ministry")
+
+_P = sparql_prefixes()
+_VALUES_EVENTS = " ".join(f"dip:{t}" for t in SUMMARY_EVENT_TYPES)
+
+# An actor as the summary names it: a state by its ISO code; a person or organization by their state's
+# code, or by name when they act for no state.
+_ACTOR_CODE = """
+    OPTIONAL { ?x dip:isoAlpha3 ?iso }
+    OPTIONAL { ?x dip:actsFor ?pc . ?pc dip:isoAlpha3 ?piso }
+    OPTIONAL { ?x dip:inCountry ?oc . ?oc dip:isoAlpha3 ?oiso }
+    OPTIONAL { ?x schema:name ?xname }
+    BIND (COALESCE(?iso, ?piso, ?oiso, ?xname) AS ?code)
+"""
+
+Q_ARTICLE = _P + """
+SELECT ?published ?publisher ?eventDate WHERE {
+    ?a a dip:NewsArticle .
+    OPTIONAL { ?a schema:datePublished ?published }
+    OPTIONAL { ?a schema:publisher ?outlet . ?outlet schema:name ?publisher }
+    OPTIONAL { ?a dip:mainEvent/dip:eventDate ?eventDate }
+}"""
+Q_EVENTS = _P + f"""
+SELECT ?e ?type ?code ?place WHERE {{
+    ?e a ?type . VALUES ?type {{ {_VALUES_EVENTS} }}
+    ?e dip:participation/dip:participant ?x .
+    OPTIONAL {{ ?e sem:hasPlace ?p . ?p schema:name ?place }}
+    {_ACTOR_CODE}
+}} ORDER BY ?e"""
+Q_AGREEMENTS = _P + """
+SELECT ?ag ?kind ?iso ?topic ?title WHERE {
+    ?ag a ?kind ; prov:wasDerivedFrom ?a .
+    VALUES ?kind { dip:MemorandumOfUnderstanding dip:Treaty dip:Agreement dip:JointDeclaration }
+    OPTIONAL { ?ag dip:party ?c . ?c dip:isoAlpha3 ?iso }
+    OPTIONAL { ?ag dip:subjectText ?topic }
+    OPTIONAL { ?ag schema:name ?title }
+} ORDER BY ?ag"""
+Q_PERSONS = _P + """
+SELECT ?p ?name ?iso ?label ?office ?job WHERE {
+    ?a a dip:NewsArticle ; schema:mentions ?p .
+    ?p a dip:Person ; schema:name ?name .
+    OPTIONAL { ?h org:member ?p ; dip:roleLabel ?label . OPTIONAL { ?h dip:post ?post . ?post dip:officeTitle ?office } }
+    OPTIONAL { ?p schema:jobTitle ?job }
+    OPTIONAL { ?p dip:actsFor ?c . ?c dip:isoAlpha3 ?iso }
+} ORDER BY ?p"""
+Q_ORGS = _P + f"""
+SELECT DISTINCT ?name WHERE {{
+    ?a a dip:NewsArticle ; schema:mentions ?o .
+    ?o a ?class ; schema:name ?name . VALUES ?class {{ {" ".join(f"dip:{c}" for c in SUMMARY_ORG_CLASSES)} }}
+}} ORDER BY ?name"""
+Q_TOPICS = _P + """
+SELECT DISTINCT ?t WHERE { ?a a dip:NewsArticle ; dcterms:subject ?t } ORDER BY ?t"""
+Q_QUOTES = _P + """
+SELECT ?q ?text ?speaker WHERE {
+    ?q a dip:Quote ; dip:quoteText ?text ; dip:evidence ?span .
+    ?span nif:beginIndex ?b .
+    OPTIONAL { ?q dip:speaker ?s . ?s schema:name ?speaker }
+} ORDER BY ?b"""
+
+
+def summarize(article: URIRef, graph: Graph, reference: Graph | None = None) -> dict[str, Any]:
+    """Load the article graph (and the reference triples it links to) into a scratch store and query it."""
+    store = ox.Store()
+    convert = TermConverter()
+    store.extend(convert.quads(graph, article))
+    if reference is not None:
+        store.extend(ox.Quad(convert(s), convert(p), convert(o), ox.DefaultGraph()) for s, p, o in reference)
+    return summarize_store(store)
+
+
+def _value(term: Any) -> str | None:
+    return None if term is None else term.value
+
+
+def summarize_store(store: ox.Store) -> dict[str, Any]:
+    """The summary of the one article in ``store`` (its default graph the union of all)."""
+    row = next(iter(_q(store, Q_ARTICLE)), None)
+    out: dict[str, Any] = {
+        "published": _value(row["published"]) if row else None,
+        "publisher": _value(row["publisher"]) if row else None,
+        "event_date": _value(row["eventDate"]) if row else None,
+    }
+    events: dict[str, dict[str, Any]] = {}
+    for r in _q(store, Q_EVENTS):
+        e = events.setdefault(r["e"].value, {"type": r["type"].value.rsplit("#", 1)[-1], "participants": [],
+                                             "location": _value(r["place"])})
+        code = _value(r["code"])
+        if code and code not in e["participants"]:
+            e["participants"].append(code)
+    out["events"] = list(events.values())
+    agreements: dict[str, dict[str, Any]] = {}
+    for r in _q(store, Q_AGREEMENTS):
+        kind = r["kind"].value.rsplit("#", 1)[-1]
+        a = agreements.setdefault(r["ag"].value, {"kind": AGREEMENT_KINDS[kind], "parties": [],
+                                                  "topic": _value(r["topic"]) or _value(r["title"])})
+        iso = _value(r["iso"])
+        if iso and iso not in a["parties"]:
+            a["parties"].append(iso)
+    out["agreements"] = list(agreements.values())
+    countries: list[str] = []
+    for item in [*out["events"], *out["agreements"]]:
+        for code in item.get("participants", item.get("parties", [])):
+            if len(code) == 3 and code.isupper() and code not in countries:
+                countries.append(code)
+    out["countries"] = countries
+    persons: dict[str, dict[str, Any]] = {}
+    for r in _q(store, Q_PERSONS):
+        p = persons.setdefault(r["p"].value, {"name": r["name"].value, "role": None, "country": _value(r["iso"])})
+        label, office, job = _value(r["label"]), _value(r["office"]), _value(r["job"])
+        role = label if label and label.startswith("Former ") else office or label or job
+        if role and p["role"] is None:
+            p["role"] = role
+    out["persons"] = list(persons.values())
+    out["organizations"] = [r["name"].value for r in _q(store, Q_ORGS)]
+    out["topics"] = [r["t"].value.rsplit("/", 1)[-1] for r in _q(store, Q_TOPICS)]
+    out["quotes"] = [{"speaker": _value(r["speaker"]), "text": r["text"].value} for r in _q(store, Q_QUOTES)]
+    order = ("published", "publisher", "event_date", "countries", "persons", "organizations", "events", "agreements",
+             "topics", "quotes")
+    return {k: out[k] for k in order}
+
+
+def _q(store: ox.Store, query: str) -> Any:
+    return store.query(query, use_default_graph_as_union=True)
