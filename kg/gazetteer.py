@@ -64,6 +64,7 @@ class OrgEntry:
     kind: str                         # international | ministry | agency | company | other
     country: str | None               # ISO3, for national bodies
     wikidata: str | None
+    topics: tuple[str, ...] = ()      # the fields the body works in: NATO -> Defence, Security
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ def load_from(directory: Path) -> Gazetteer:
         r["key"]: OrgEntry(
             key=r["key"], name=r["name"], acronym=_opt(r.get("acronym")), aliases=_multi(r.get("aliases")),
             kind=r.get("kind") or "other", country=_opt(r.get("country")), wikidata=_opt(r.get("wikidata")),
+            topics=_multi(r.get("topics")),
         )
         for r in _rows(directory / "organizations.csv")
     }

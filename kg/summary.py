@@ -5,6 +5,7 @@ named graph and the reference triples it links to.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -62,6 +63,8 @@ SELECT ?p ?name ?iso ?label ?office ?job WHERE {
     OPTIONAL { ?p schema:jobTitle ?job }
     OPTIONAL { ?p dip:actsFor ?c . ?c dip:isoAlpha3 ?iso }
 } ORDER BY ?p"""
+Q_WRITTEN = _P + """
+SELECT ?p ?surface WHERE { ?span itsrdf:taIdentRef ?p ; nif:anchorOf ?surface . ?p a dip:Person }"""
 Q_ORGS = _P + f"""
 SELECT DISTINCT ?name WHERE {{
     ?a a dip:NewsArticle ; schema:mentions ?o .
@@ -129,6 +132,11 @@ def summarize_store(store: ox.Store) -> dict[str, Any]:
         role = label if label and label.startswith("Former ") else office or label or job
         if role and p["role"] is None:
             p["role"] = role
+    written: dict[str, list[str]] = {}
+    for r in _q(store, Q_WRITTEN):
+        written.setdefault(r["p"].value, []).append(r["surface"].value)
+    for iri, p in persons.items():
+        p["name"] = as_written(p["name"], written.get(iri, []))
     out["persons"] = list(persons.values())
     out["organizations"] = [r["name"].value for r in _q(store, Q_ORGS)]
     out["topics"] = [r["t"].value.rsplit("/", 1)[-1] for r in _q(store, Q_TOPICS)]
@@ -136,6 +144,14 @@ def summarize_store(store: ox.Store) -> dict[str, Any]:
     order = ("published", "publisher", "event_date", "countries", "persons", "organizations", "events", "agreements",
              "topics", "quotes")
     return {k: out[k] for k in order}
+
+
+def as_written(name: str, surfaces: list[str]) -> str:
+    """The fullest form of the name the article itself uses ("Yoon Suk-yeol"), else the canonical one."""
+    forms = [" ".join(re.sub(r"[\"“”][^\"“”]*[\"”]", " ", f).split()) for f in surfaces]
+    best = max(forms, key=len, default="")
+    words = lambda t: len(re.split(r"[\s-]+", t.strip()))  # noqa: E731
+    return best if best and words(best) >= words(name) else name
 
 
 def _q(store: ox.Store, query: str) -> Any:

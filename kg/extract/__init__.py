@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from kg import gazetteer as gz
 from kg.extract.agreements import FoundAgreement, find_agreements
@@ -9,11 +10,11 @@ from kg.extract.events import SUMMARY_TYPES, EventFinder, FoundEvent
 from kg.extract.lexicon import lexicon_for
 from kg.extract.mentions import MentionFinder, Mentions, find_mentions
 from kg.extract.quotes import FoundQuote, find_quotes
-from kg.extract.text import Sentence, quotations, sentences
-from kg.extract.titles import canonical
+from kg.extract.text import Quotation, Sentence, quotations, sentences
+from kg.extract.titles import canonical, titles_in
 from kg.extract import topics as tp
 from kg.model import (
-    Agreement, Article, Country, Event, Findings, Office, Organization, Participant, Person, Place, Quote, Topic,
+    Agreement, Article, Country, Event, Findings, Office, Organization, Participant, Person, Place, Quote, Span, Topic,
 )
 
 
@@ -28,8 +29,9 @@ def extract(article: Article, gazetteer: gz.Gazetteer | None = None) -> Findings
     events = event_finder.run()
     agreements = find_agreements(text, sents, events)
     said = find_quotes(text, sents, quotes, mentions)
-    topic_hits = _topics(text, sents, mentions, events, agreements, event_finder.background, article)
-    return _findings(article, mentions, finder, events, agreements, said, topic_hits)
+    topic_hits = _topics(text, sents, quotes, mentions, events, agreements, event_finder.background, gaz)
+    news_date = event_finder.news_date[0] if event_finder.news_date else None
+    return _findings(article, mentions, finder, events, agreements, said, topic_hits, news_date)
 
 
 def main_pair(sents: list[Sentence], mentions: Mentions) -> list[str]:
@@ -48,25 +50,29 @@ def main_pair(sents: list[Sentence], mentions: Mentions) -> list[str]:
     return sorted(score, key=lambda c: (-score[c], first_seen[c]))[:2]
 
 
-def _topics(text: str, sents: list[Sentence], mentions: Mentions, events: list[FoundEvent],
-            agreements: list[FoundAgreement], background: set[int], article: Article) -> dict[str, tp.TopicHit]:
+def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions: Mentions, events: list[FoundEvent],
+            agreements: list[FoundAgreement], background: set[int], gaz: gz.Gazetteer) -> dict[str, tp.TopicHit]:
     masked = [(m.start, m.stop) for lst in mentions.by_sentence for m in lst if m.kind in ("org", "person")]
-    for p in mentions.persons.values():
-        if p.title_span is not None:
-            masked.append((p.title_span.begin, p.title_span.end))
+    masked += [(t.begin, t.end) for s in sents for t in titles_in(text, s.begin, s.end)]
     for a in agreements:
         if a.title:
             at = text.find(a.title)
             if at >= 0:
                 masked.append((at, at + len(a.title)))
-    reporting = {e.sentence for e in events} | {i for e in events for i, s in enumerate(sents)
-                                                 if any(sp.begin == s.begin for sp in e.spans)}
+    reporting = {i for e in events for i, s in enumerate(sents) for sp in e.spans if sp.begin == s.begin}
+    quoted = [(q.open_mark, q.close_mark) for q in quotes]
     hits: dict[str, tp.TopicHit] = {}
     for i, s in enumerate(sents):
-        weight = tp.sentence_weight(s.text, s.paragraph < 0, s.paragraph == 0, i in reporting, i in background)
-        tp.weigh(text, s.begin, s.end, weight, masked, hits)
-    for o in mentions.orgs.values():
-        pass
+        unquoted = "".join(" " if any(a <= k <= b for a, b in quoted) else c for k, c in enumerate(s.text, s.begin))
+        about = tp.is_about(unquoted)
+        weight = tp.sentence_weight(s.paragraph < 0, s.paragraph == 0, i in reporting, about, i in background)
+        tp.weigh(text, s.begin, s.end, weight, masked, hits, about)
+        for m in mentions.by_sentence[i]:
+            entry = gaz.organizations.get(m.ref) if m.kind == "org" else None
+            for concept in entry.topics if entry is not None else ():
+                hit = hits.setdefault(concept, tp.TopicHit(concept))
+                hit.weight += weight / 2           # the body named stands for its field, half as much as a word
+                hit.spans.append(Span.of(text, m.start, m.stop))
     return {h.concept: h for h in tp.kept(hits)}
 
 
@@ -87,7 +93,8 @@ def _office(info, finder: MentionFinder, published) -> Office | None:  # type: i
 
 
 def _findings(article: Article, mentions: Mentions, finder: MentionFinder, events: list[FoundEvent],
-              agreements: list[FoundAgreement], said: list[FoundQuote], topic_hits: dict[str, tp.TopicHit]) -> Findings:
+              agreements: list[FoundAgreement], said: list[FoundQuote], topic_hits: dict[str, tp.TopicHit],
+              news_date: date | None) -> Findings:
     published = article.published
     persons = []
     for info in mentions.persons.values():
@@ -101,7 +108,7 @@ def _findings(article: Article, mentions: Mentions, finder: MentionFinder, event
               for p in mentions.places.values()]
     countries = [Country(iso3, _unique(spans)) for iso3, spans in mentions.countries.items()]
     main_date = next((e.date for e in events if e.date is not None and e.type in SUMMARY_TYPES), None) or \
-        next((e.date for e in events if e.date is not None), None)
+        next((e.date for e in events if e.date is not None), None) or news_date
     out_events = []
     for e in events:
         place = None
@@ -118,7 +125,6 @@ def _findings(article: Article, mentions: Mentions, finder: MentionFinder, event
     quotes = []
     for q in said:
         event = _quote_event(q, events)
-        from kg.model import Span
         quotes.append(Quote(Span.of(article.text, q.quote.begin, q.quote.end), q.speaker, "person", event,
                             1.0 if q.speaker or q.joint else 0.7))
     topics = [Topic(h.concept, h.spans) for h in topic_hits.values()]

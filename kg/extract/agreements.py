@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.extract.dates import find_dates
 from kg.extract.events import FoundEvent
 from kg.extract.text import Sentence
 from kg.model import Span
@@ -19,14 +20,15 @@ _NUMBERS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 
             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "dozen": 12}
 _COUNT = r"(?P<count>\d{1,3}|one|a|an|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|a\s+dozen|several|multiple|a\s+number\s+of|some|" \
-         r"a\s+series\s+of|(?:[A-Z][\w’'-]*(?:’s|'s)))?"
-_MODS = r"(?P<mods>(?:[\w-]+\s+){0,5}?)"
+         r"a\s+series\s+of|(?:[A-Z][\w’'-]*(?:’s|'s)))"
+# Modifiers between the count and the head noun: adjectives and nouns, never a verb or a determiner.
+_MODS = r"(?P<mods>(?:(?!(?:signed|concluded|inked|exchanged|sign|the|a|an|and\s+the|of|on|to|their|its)\b)[\w-]+\s+){0,5})"
 KINDS: tuple[tuple[str, str], ...] = (
     ("MemorandumOfUnderstanding", r"memorand(?:um|a|ums)(?:\s+of\s+understa\w*)?|MoUs?"),
     ("Treaty", r"treat(?:y|ies)|instruments?\s+of\s+accession|accession\s+protocols?|conventions?"),
     ("Agreement", r"agreements?|accords?|pacts?|deals?|contracts?"),
 )
-AGREEMENT = re.compile(rf"\b{_COUNT}\s*{_MODS}(?P<head>{'|'.join(p for _, p in KINDS)})\b", _I)
+AGREEMENT = re.compile(rf"\b(?:{_COUNT}\s+)?{_MODS}(?P<head>{'|'.join(p for _, p in KINDS)})\b", _I)
 _SUBJECT_AFTER = re.compile(r"\s+(?:on|about|concerning|covering|regarding|for|in\s+the\s+(?:field|area)s?\s+of)\s+"
                             r"(?P<subj>(?:the\s+)?[^,.;]+?)(?=\s+(?:between|with|at|in|on|during|that|which)\b|[,.;]|$)", _I)
 _NAMED = re.compile(r"\b(?P<name>(?:[A-Z][\w’'-]*\s+){1,6}(?:Agreement|Treaty|Accord|Declaration|Protocol|Convention|Pact|Charter))\b")
@@ -127,7 +129,7 @@ def _title(text: str, s: Sentence, m: re.Match[str]) -> str | None:
 
 def _subject(text: str, s: Sentence, m: re.Match[str]) -> str | None:
     after = _SUBJECT_AFTER.match(text, m.end(), s.end)
-    if after:
+    if after and not find_dates(after.group("subj"), 0, len(after.group("subj")), None):
         return _clean(after.group("subj"))
     mods = (m.group("mods") or "").strip()
     words = [w for w in mods.split() if w.casefold() not in ("legally", "binding", "bilateral", "new", "historic",
@@ -140,7 +142,7 @@ def _elaboration(sentences: list[Sentence], at: int) -> list[str]:
     """Subjects the next sentences give to the agreements signed in sentence ``at``."""
     one_by_one: list[str] = []
     listed: list[str] = []
-    for s in sentences[at + 1:at + 4]:
+    for s in sentences[at + 1:at + 7]:
         if s.paragraph < 0:
             continue
         for pattern in (_ONE_OF, _NEXT_ONE):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kg.extract.dates import find_dates
-from kg.extract.mentions import Mention, Mentions
+from kg.extract.mentions import Mention, Mentions, last_subject
 from kg.extract.text import Quotation, Sentence
 from kg.model import DatePrecision, Span
 
@@ -25,7 +25,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bsign(?:ed|ing|s)?\b(?!\s+(?:of|that)\b)|\binked\b|\bput\s+(?:his|her|their)\s+signatures?\b|"
         r"\bconclude[ds]?\s+(?:\w+\s+){0,4}(?:agreements?|memorand\w+|accords?|deals?|treat(?:y|ies)|pacts?|MoUs?)\b|"
         r"\b(?:texts|documents|agreements)\s+were\s+exchanged\b|\bexchanged\s+(?:the\s+)?(?:texts|documents|agreements)\b|"
-        r"\b(?:handed|handed\s+over|deposited|lodged|submitted)\s+(?:\w+\s+){0,4}(?:instruments?|ratification\s+documents|"
+        r"\b(?:handed|handed\s+over|deposited|lodged|submitted)\s+(?:[\w’'-]+\s+){0,4}(?:instruments?|ratification\s+documents|"
         r"documents\s+of\s+ratification)\b", _I)),
     ("Sanction", re.compile(r"\b(?:impos\w+|slapp\w+|levie\w+|announc\w+|expand\w+|tighten\w+)\s+(?:\w+\s+){0,3}sanctions?\b|"
                             r"\bsanction(?:ed|ing)\b|\bdesignat(?:ed|ions?)\b|\bblacklist(?:ed|ing)\b|\basset\s+freezes?\b|"
@@ -50,18 +50,21 @@ SUMMARY_TYPES = frozenset({"Visit", "Meeting", "Summit", "PhoneCall", "Agreement
 COUNTRY_LEVEL = frozenset({"Visit", "AgreementSigning", "JointStatement", "Sanction", "Protest", "CooperationCommitment"})
 
 _FUTURE = re.compile(
-    r"(?:\b(?:will|would|shall|could|might|may|must|should)\s+(?:\w+\s+){0,2}$|"
+    r"(?:\b(?:will|would|shall|could|might|may|must|should)\s+(?:\S+\s+){0,6}$|"
     r"\b(?:is|are|was|were)\s+(?:expected|due|scheduled|set|planned|slated|going)\s+to\s+(?:\w+\s+){0,2}$|"
     r"\b(?:agree\w*|decide\w*|plan\w*|intend\w*|hope\w*|expect\w*|want\w*|aim\w*|seek\w*|pledge\w*|promise\w*|vow\w*|"
     r"commit\w*|resolve\w*|prepare\w*|look\w* forward|propos\w*|invit\w*|call\w* for|urge\w*|readiness)\b[^.;]{0,50}?\bto\s+"
     r"(?:\w+\s+){0,3}$|\b(?:ahead\s+of|before|upcoming|next|future|planned|proposed|possible|potential|"
     r"would-be|first\s+planned\s+for)\s+(?:the\s+)?(?:\w+\s+){0,2}$)", _I)
 _PAST = re.compile(r"\b(?:last|previous)\s+(?:week|month|year|summer|spring|autumn|winter|time)\b|\b(?:weeks|months|years|decades)\s+"
-                   r"(?:ago|after|before|earlier)\b|\bago\b|\bpreviously\b|\bsince\s+(?:then|19\d\d|20\d\d)\b|\bhad\s+(?:been\s+)?"
-                   r"(?:\w+ed|met|signed|held|spoken|made|built|given|gone|taken)\b|\bformer(?:ly)?\b(?=[^.]{0,20}\b(?:visit|met|sign))|"
+                   r"(?:ago|after|before|earlier)\b|\bago\b|\bpreviously\b|\bhad\s+(?:previously|already|earlier)\b|"
                    r"\bthe\s+(?:last|previous)\s+(?:\w+\s+){0,3}to\b", _I)
+# Relative clauses and "since ..." phrases say something about the past of a thing, not when the news happened.
+_ASIDE = re.compile(r"(?:,\s*|\s)(?:which|who|whom|whose)\b[^,;]*|\bsince\s+[\w-]+|\bthat\s+had\s+been\b[^,;]*", _I)
+_THERE = re.compile(r"^There\s+(?!(?:is|are|was|were|has|have|had|will|would|remains?|seems?)\b)")
 _CAUSE = re.compile(r"\b(?:in\s+response\s+to|in\s+retaliation\s+for|because\s+of|due\s+to|amid|over\s+(?:its|their|the)|"
-                    r"following|for\s+(?:its|their)\s+role|against\s+the\s+backdrop)\b", _I)
+                    r"following|for\s+(?:its|their)\s+role|against\s+the\s+backdrop|about|regarding|concerning|"
+                    r"discussing|to\s+discuss|ahead\s+of)\b", _I)
 _PLURAL_REF = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|prime\s+ministers|premiers|heads\s+of\s+(?:state|government)|"
                          r"sides|countries|nations|governments|ministers|foreign\s+ministers|delegations|neighbours|neighbors|allies)|"
                          r"both\s+(?:sides|leaders|countries|governments)|the\s+(?:leaders|prime\s+ministers|presidents)|"
@@ -91,7 +94,8 @@ class FoundEvent:
     date_span: Span | None = None
     place: Mention | None = None
     confidence: float = 1.0
-    spans: list[Span] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)          # the sentences that report it
+    references: list[Span] = field(default_factory=list)     # later sentences that only refer back to it
 
     def countries(self) -> frozenset[str]:
         return frozenset(a.country for a in self.actors if a.country)
@@ -112,7 +116,17 @@ class EventFinder:
         self.events: list[FoundEvent] = []
         self.past_places: set[str] = set()
         self.background: set[int] = set()
-        self.sentence_dates: dict[int, tuple[date | None, DatePrecision, Span | None]] = {}
+        self.news_date: tuple[date, DatePrecision, Span | None] | None = None
+        self.main_people = self._main_people()
+
+    def _main_people(self) -> dict[str, str]:
+        """For each state of the main pair, its person named first in the article ("the two leaders")."""
+        out: dict[str, str] = {}
+        for lst in self.m.by_sentence:
+            for m in lst:
+                if m.kind == "person" and m.country in self.main_pair and m.country not in out:
+                    out[m.country] = m.ref
+        return out
 
     def run(self) -> list[FoundEvent]:
         for i, s in enumerate(self.sentences):
@@ -125,7 +139,9 @@ class EventFinder:
 
     def _sentence(self, i: int, s: Sentence) -> None:
         when, precision, when_span = self._date(i, s)
-        past = self._is_past(s, when)
+        past = self._is_past(i, s, when)
+        if when is not None and not past and self.news_date is None and s.paragraph <= 1:
+            self.news_date = (when, precision, when_span)
         if past:
             self.background.add(i)
             self.past_places.update(m.ref for m in self.m.in_sentence(i, "place"))
@@ -141,6 +157,10 @@ class EventFinder:
         for _, etype, t in found:
             if past or self._future(s, t):
                 continue
+            earlier = next((e for e in self.events if _same_kind(e.type, etype)), None)
+            if earlier is not None and _DEFINITE.search(self.text, max(s.begin, t.start() - 20), t.start()):
+                earlier.references.append(self._clause(s, t))   # "the signing", "the trip", "the designations"
+                continue
             actors = self._actors(i, s, t, etype)
             place = self._place(i, s)
             if place is not None and place.ref in self.past_places and not past:
@@ -153,18 +173,21 @@ class EventFinder:
             self._add(FoundEvent(etype, actors, span, i, when, precision, when_span, place, spans=[span]))
 
     def _date(self, i: int, s: Sentence) -> tuple[date | None, DatePrecision, Span | None]:
+        asides = [(m.start() + s.begin, m.end() + s.begin) for m in _ASIDE.finditer(s.text)]
         for d in find_dates(self.text, s.begin, s.end, self.published):
-            if self._in_quote(d.begin):
+            if self._in_quote(d.begin) or any(a <= d.begin < b for a, b in asides):
                 continue
             if d.value is not None:
                 return d.value, d.precision, Span.of(self.text, d.begin, d.end)
         return None, "day", None
 
-    def _is_past(self, s: Sentence, when: date | None) -> bool:
+    def _is_past(self, i: int, s: Sentence, when: date | None) -> bool:
         if when is not None and self.published is not None and when < self.published - timedelta(days=10):
             return True
-        unquoted = self._unquoted(s)
-        return bool(_PAST.search(unquoted))
+        if _THERE.match(s.text) and i - 1 in self.background:
+            return True                                    # "There the two leaders ..." after a sentence set in the past
+        main = _ASIDE.sub(" ", self._unquoted(s))
+        return bool(_PAST.search(main))
 
     def _unquoted(self, s: Sentence) -> str:
         chars = list(self.text[s.begin:s.end])
@@ -199,8 +222,16 @@ class EventFinder:
         cause = _CAUSE.search(self.text, t.end(), s.end)
         if cause:
             stop = cause.start()
-        mentions = [m for m in self.m.in_sentence(i) if m.start < stop and not self._in_quote(m.start)
-                    and m.kind in ("person", "country", "org", "place")]
+        asides = self._asides(s, t)
+        begin, end = self._clause_bounds(s, t)
+        stop = min(stop, end)
+        usable = [m for m in self.m.in_sentence(i) if not self._in_quote(m.start) and m.kind in ("person", "country", "org", "place")
+                  and not any(a <= m.start < b for a, b in asides)]
+        mentions = [m for m in usable if begin <= m.start < stop]
+        if begin > s.begin and not any(m.start < t.start() and m.kind != "place" for m in mentions):
+            subject = next((m for m in usable if m.start < begin and m.kind in ("person", "country")), None)
+            if subject is not None:
+                mentions.insert(0, subject)                 # "Lula attended ..., and visited Huawei"
         actors: list[Actor] = []
         for m in mentions:
             if m.kind == "place":
@@ -221,25 +252,61 @@ class EventFinder:
             actor.role = self._role(s, t, m, etype)
             if not any(a.kind == actor.kind and a.ref == actor.ref for a in actors):
                 actors.append(actor)
+        if not any(a.kind == "person" and self.m.in_sentence(i, "person") and a.ref == p.ref
+                   for a in actors for p in self.m.in_sentence(i, "person") if p.start < t.start()):
+            pronoun = re.search(r"\b(?:he|she)\b", self.text[s.begin:t.start()], _I)
+            if pronoun:
+                who = self._last_person(s.begin)
+                if who is not None and not any(a.ref == who for a in actors):
+                    actors.insert(0, Actor("person", who, self.m.persons[who].country, self._role(s, t, None, etype)))
+        if etype in ("Visit", "Meeting", "Summit") and len({a.country for a in actors if a.country}) >= 2:
+            actors = [a for a in actors if not (a.kind == "organization" and a.country is None)]
         if etype == "Visit":
             self._visit_roles(i, s, t, actors)
         return self._collapse(actors)
 
+    def _last_person(self, before: int) -> str | None:
+        return last_subject(self.text, self.m, before, self.quotes)
+
+    def _clause_bounds(self, s: Sentence, t: re.Match[str]) -> tuple[int, int]:
+        begin, end = s.begin, s.end
+        for m in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s+", s.text):
+            at = s.begin + m.start()
+            if at < t.start():
+                begin = s.begin + m.end()
+            elif at >= t.end():
+                end = at
+                break
+        return begin, end
+
+    def _asides(self, s: Sentence, t: re.Match[str]) -> list[tuple[int, int]]:
+        """Relative clauses and appositions that do not contain the trigger: who they name does not take part.
+
+        "Turkey, the last ally to ratify Finland's membership, lodged ..."; "Blinken, whose government is ...".
+        """
+        out = []
+        for m in re.finditer(r",\s*(?:the|a|an|which|who|whom|whose)\b[^,;]*(?:,|$)", s.text, _I):
+            a, b = s.begin + m.start(), s.begin + m.end()
+            if not a <= t.start() < b:
+                out.append((a, b))
+        return out
+
     def _demonym_of_person(self, i: int, m: Mention) -> bool:
         return any(p.kind == "person" and 0 < p.start - m.stop < 40 for p in self.m.in_sentence(i))
 
-    def _role(self, s: Sentence, t: re.Match[str], m: Mention, etype: str) -> str:
-        before = self.text[max(s.begin, m.start - 25):m.start]
+    def _role(self, s: Sentence, t: re.Match[str], m: Mention | None, etype: str) -> str:
+        at = m.start if m is not None else s.begin
+        before = self.text[max(s.begin, at - 25):at]
         if etype == "Sanction":
-            return "target" if m.start > t.start() else "sender"
+            return "target" if at > t.start() else "sender"
         if etype == "AgreementSigning":
             return "signatory"
         if etype == "JointStatement":
             return "speaker"
         if etype == "PhoneCall":
-            return "caller" if m.start < t.start() else "callee"
+            return "caller" if at < t.start() else "callee"
         if etype == "Protest":
-            return "sender" if m.start < t.start() else "target"
+            return "sender" if at < t.start() else "target"
         if etype == "Visit":
             if _TO_PLACE.search(before):
                 return "host"
@@ -255,12 +322,17 @@ class EventFinder:
             hosts = {place.country}
             if not any(a.country == place.country for a in actors):
                 actors.append(Actor("country", place.country, place.country, "host"))
-        visiting = re.search(r"\bvisiting\s+$", self.text[max(s.begin, t.start() - 10):t.end() + 1], _I)
+        if t.group(0).casefold() == "visiting":
+            # "visiting South Korean President Yoon": the one named next is the guest, the others host him.
+            after = [m for m in self.m.in_sentence(i) if m.start >= t.end() and m.kind in ("person", "country")]
+            if after:
+                guest = after[0].country or after[0].ref
+                for a in actors:
+                    a.role = "guest" if (a.country or a.ref) == guest else "host"
+                return
         for a in actors:
             if a.role == "participant":
-                if visiting and a.country and a.country not in hosts:
-                    a.role = "guest"
-                elif a.country in hosts:
+                if a.country in hosts:
                     a.role = "host"
                 elif hosts:
                     a.role = "guest"
@@ -291,13 +363,16 @@ class EventFinder:
         out = list(actors)
         role = "signatory" if etype == "AgreementSigning" else "speaker" if etype == "JointStatement" else "participant"
         for iso3 in self.main_pair[:2]:
-            if iso3 not in have:
-                out.append(Actor("country", iso3, iso3, role))
+            if iso3 in have:
+                continue
+            leader = self.main_people.get(iso3)
+            out.append(Actor("person", leader, iso3, role) if leader else Actor("country", iso3, iso3, role))
         return out
 
     # -- merging -------------------------------------------------------------------------------
 
     def _add(self, event: FoundEvent) -> None:
+        best, best_overlap = None, 0
         for e in self.events:
             if not _same_kind(e.type, event.type):
                 continue
@@ -305,20 +380,29 @@ class EventFinder:
                 same = e.countries() == event.countries() or (e.countries() <= event.countries() or event.countries() <= e.countries()) \
                     and len(e.countries() & event.countries()) >= 2
             else:
-                same = bool(e.people() & event.people()) and (e.people() <= event.people() or event.people() <= e.people())
-            if same:
-                if event.type == "Summit":
-                    e.type = "Summit"
-                for a in event.actors:
-                    if not any(b.ref == a.ref for b in e.actors):
-                        e.actors.append(a)
-                e.spans.append(event.span)
-                if e.place is None:
-                    e.place = event.place
-                if e.date is None and event.date is not None:
-                    e.date, e.precision, e.date_span = event.date, event.precision, event.date_span
-                return
-        self.events.append(event)
+                same = bool(e.people() & event.people()) and (e.people() <= event.people() or event.people() <= e.people()
+                                                               or _refs(e) & _refs(event) - e.people())
+            overlap = len(_refs(e) & _refs(event))
+            if same and overlap >= best_overlap:
+                best, best_overlap = e, overlap
+        if best is None:
+            self.events.append(event)
+            return
+        e = best
+        if event.type == "Summit":
+            e.type = "Summit"
+        for a in event.actors:
+            if not any(b.ref == a.ref or a.kind != "person" and b.country == a.country for b in e.actors):
+                e.actors.append(a)
+        e.spans.append(event.span)
+        if e.place is None:
+            e.place = event.place
+        if e.date is None and event.date is not None:
+            e.date, e.precision, e.date_span = event.date, event.precision, event.date_span
+
+
+def _refs(e: FoundEvent) -> frozenset[str]:
+    return frozenset(a.ref for a in e.actors)
 
 
 def _same_kind(a: str, b: str) -> bool:

@@ -14,6 +14,7 @@ from kg.extract.text import Token, fold, tokenize
 
 Kind = Literal["country", "demonym", "demonyms", "capital", "metonym", "org", "person", "place"]
 MAX_TOKENS = 8
+_TITLE_FIRST = frozenset({"president", "prime", "premier", "king", "queen", "chancellor", "minister", "emperor", "pm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,8 @@ class Lexicon:
             seen_people.add(t.person)
             self._add(t.person, Entry("person", t.person))
             for alias in t.aliases:
-                self._add(alias, Entry("person", t.person))
+                if alias.split()[0].casefold() not in _TITLE_FIRST:   # "President Xi" is a title and a name
+                    self._add(alias, Entry("person", t.person))
         for p in gaz.places:
             capital_of = next((c.iso3 for c in gaz.countries.values()
                                if c.capital and fold(c.capital) == fold(p.name) and c.iso3 == p.country), None)

@@ -73,6 +73,8 @@ _ORG_KIND = (
     (re.compile(r"\b(?:Agency|Directorate|Office|Service|Bureau|Authority|Forces|Constabulary|Police|Council|"
                 r"Commission|Committee|Organi[sz]ation)\b"), "agency"),
 )
+_NAMED_AFTER = re.compile(r"\s+(?:Treaty|Accords?|Agreements?|Declaration|Protocol|Consensus|Pact|Charter|Convention|"
+                          r"Summit|Process|Plan|Initiative|Framework|Format|Group|Forum|Conference|Communiqu[eé])\b")
 FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK"})
 COUNTRY_KINDS = frozenset({"country", "demonym", "demonyms", "capital", "metonym"})
 
@@ -268,7 +270,7 @@ class MentionFinder:
                 elif toks[end].key in CONNECTORS and end + 1 < n and self._name_token(toks, end + 1, blocked):
                     end += 2
                 elif toks[end].text in "\"“" and end + 3 < n and toks[end + 1].is_cap and toks[end + 2].text in "\"”" \
-                        and self._name_token(toks, end + 3, blocked):
+                        and (self._name_token(toks, end + 3, blocked) or toks[end + 3].key in CONNECTORS):
                     end += 3                          # a nickname: Rosângela "Janja" da Silva
                 else:
                     break
@@ -343,6 +345,9 @@ class MentionFinder:
                 info.country = country
             if of:
                 info.of_kind, info.of = of_kind, of
+                org = self.gaz.organizations.get(of) if of_kind == "organization" else None
+                if org is not None and org.kind == "international" and not country:
+                    info.country = None                # acting for an international body, not for a state
         elif relation is not None and info.title is None:
             self.pending.append((info, relation, i))
         if info.country is None:
@@ -448,6 +453,7 @@ class MentionFinder:
             return t.label, "country", None, None
         body = complement.group("body")
         b = complement.start("body")
+        the = "the " if re.match(r"\s+of\s+the\s+(?!(?:utility|company|firm|group|bank)\b)", complement.group(0)) else ""
         entries = [m for m in self.matches[i] if b <= m.start and m.stop <= complement.end()]
         countries = [e for m in entries for e in m.entries if e.kind in COUNTRY_KINDS]
         orgs = [e for m in entries for e in m.entries if e.kind == "org"]
@@ -455,12 +461,12 @@ class MentionFinder:
             return t.label, "country", countries[0].ref, countries[0].ref
         if orgs:
             org = orgs[0]
-            label = t.label if t.office in ("Secretary-General", "Secretary General") else f"{t.label} of {body}"
+            label = t.label if t.office in ("Secretary-General", "Secretary General") else f"{t.label} of {the}{body}"
             return label, "organization", org.ref, org.country
         country = countries[0].ref if countries else None
-        head = t.label.split()[0] if t.label.casefold() in ("head", "chief", "director", "chairman", "president") else t.label
-        return f"{title_case(head)} of {body}" if t.label.casefold() in ("head", "chief", "director", "chairman", "president",
-                                                                      "chair", "leader") else t.label, "country", None, country
+        if t.label.casefold() in ("head", "chief", "director", "chairman", "chair", "president", "leader"):
+            return f"{t.label} of {the}{body}", "country", None, country
+        return t.label, "country", None, country
 
     def _qualifier(self, i: int, at: int) -> str | None:
         """The state named right before a title: 'Indian', 'UK', "Sierra Leone's", 'NATO', 'White House', 'visiting South Korean'."""
@@ -618,6 +624,8 @@ class MentionFinder:
                 e = m.first("capital", "place")
                 assert e is not None
                 place_name = text[m.start:m.stop]
+                if _NAMED_AFTER.match(text, m.stop, s.end):
+                    continue                                    # "the Washington Treaty", "the Minsk Protocol"
                 if e.kind == "capital" and not _LOCATIVE.search(text, max(s.begin, m.start - 40), m.start):
                     self._country(i, span, e.ref, "capital")      # "New Delhi and London agreed", "Seoul's proposal"
                 else:
@@ -693,6 +701,25 @@ class MentionFinder:
                 info.spans.append(Span.of(text, b, e))
                 self.out.by_sentence[i].append(Mention(b, e, i, "org", key, country))
                 taken.append((b, e))
+
+
+_OBJECT_BEFORE = re.compile(r"\b(?:of|with|by|to|for|from|at|about|on|against|between|than|as)\s+(?:[\w’'-]+\s+){0,3}$",
+                            re.IGNORECASE)
+
+
+def last_subject(text: str, mentions: Mentions, before: int, quoted: list[tuple[int, int]]) -> str | None:
+    """Whom 'he' or 'she' refers to: the last person named as a subject (not after 'of', 'with', ...)
+    outside quotation marks; failing that, the last person named at all."""
+    fallback = None
+    for lst in reversed(mentions.by_sentence):
+        for m in reversed(lst):
+            if m.kind != "person" or m.start >= before or any(a <= m.start <= b for a, b in quoted):
+                continue
+            if fallback is None:
+                fallback = m.ref
+            if not _OBJECT_BEFORE.search(text, max(0, m.start - 40), m.start):
+                return m.ref
+    return fallback
 
 
 def _rank_offices(terms: list[gz.OfficeTerm]) -> list[gz.OfficeTerm]:

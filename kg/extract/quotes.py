@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.mentions import Mention, Mentions
+from kg.extract.mentions import Mentions, last_subject
 from kg.extract.text import Quotation, Sentence
 
 _VERBS = (r"said|says|told|tells|added|adds|stressed|noted|declared|insisted|explained|recalled|wrote|tweeted|"
@@ -17,7 +17,7 @@ _VERBS = (r"said|says|told|tells|added|adds|stressed|noted|declared|insisted|exp
           r"answered|acknowledged|argued|asked|affirmed|pointed\s+out|went\s+on")
 _AFTER_NAME = re.compile(rf"^\s*[,—–-]?\s*(?P<who>[^,.;:“”\"]{{1,80}}?)\s+(?:{_VERBS})\b", re.IGNORECASE)
 _AFTER_VERB = re.compile(rf"^\s*[,—–-]?\s*(?:{_VERBS})\s+(?P<who>[^,.;:“”\"]{{1,80}})", re.IGNORECASE)
-_BEFORE = re.compile(rf"(?P<who>[^.;“”\"]{{1,120}}?)\s+(?:{_VERBS}|called|described|calling|describing|saying)\b[^.;“”\"]{{0,80}}$",
+_SAYING = re.compile(rf"\b(?:{_VERBS}|called|calls|described|describes|calling|describing|saying|termed|dubbed|hailed)\b",
                      re.IGNORECASE)
 _STATEMENT = re.compile(r"^\s*[,—–-]?\s*(?:the|a|their|its)\s+(?:joint\s+)?(?:statement|declaration|communiqu[eé])\s+"
                         r"(?:read|reads|said|says|stated|added)\b", re.IGNORECASE)
@@ -48,7 +48,7 @@ def find_quotes(text: str, sentences: list[Sentence], quotes: list[Quotation], m
         if _STATEMENT.match(after):
             out.append(FoundQuote(q, None, True, i))
             continue
-        speaker = _after(after, i, q, mentions, quoted) or _before(text, sentences, q, mentions)
+        speaker = _after(text, after, i, q, mentions, quoted) or _before(text, sentences, q, mentions, quoted)
         if speaker is not None:
             out.append(FoundQuote(q, speaker, False, i))
     return out
@@ -61,7 +61,7 @@ def _sentence_index(sentences: list[Sentence], offset: int) -> int | None:
     return None
 
 
-def _after(after: str, i: int, q: Quotation, mentions: Mentions, quoted: list[tuple[int, int]]) -> str | None:
+def _after(text: str, after: str, i: int, q: Quotation, mentions: Mentions, quoted: list[tuple[int, int]]) -> str | None:
     for pattern in (_AFTER_NAME, _AFTER_VERB):
         m = pattern.match(after)
         if m is None:
@@ -70,29 +70,34 @@ def _after(after: str, i: int, q: Quotation, mentions: Mentions, quoted: list[tu
         who_end = q.close_mark + 1 + m.end("who")
         who = m.group("who").strip()
         if _PRONOUN.match(who):
-            return _last_person(mentions, quoted, q.open_mark)
+            return last_subject(text, mentions, q.open_mark, quoted)
         person = _person_in(mentions, i, who_begin, who_end)
         if person is not None:
             return person
     return None
 
 
-def _before(text: str, sentences: list[Sentence], q: Quotation, mentions: Mentions) -> str | None:
+def _before(text: str, sentences: list[Sentence], q: Quotation, mentions: Mentions,
+            quoted: list[tuple[int, int]]) -> str | None:
+    """'Marape ... called the two countries "brother and sister nations"': one person, then a verb of saying."""
     i = _sentence_index(sentences, q.open_mark)
     if i is None:
         return None
     s = sentences[i]
-    m = _BEFORE.search(text, s.begin, q.open_mark)
-    if m is None:
-        return None
-    subject = [x for x in mentions.in_sentence(i, "person") if m.start("who") <= x.start < m.end("who")]
-    people = {x.ref for x in subject}
-    if len(people) != 1:
+    people = [m for m in mentions.in_sentence(i, "person") if m.start < q.open_mark
+              and not any(a <= m.start <= b for a, b in quoted)]
+    if not people or len({m.ref for m in people}) != 1:
         return None                                   # "The prime ministers stressed ...": no single speaker
-    head = text[m.start("who"):subject[0].start]
-    if re.search(r"\b(?:and|with)\s*$", text[subject[0].stop:m.end("who")][:6]) or re.search(r"\band\s+$", head):
+    first = people[0]
+    lead = text[s.begin:first.start]
+    if re.search(r"\b(?:and|with|by|of|to|from|for)\s+(?:\w+\s+){0,3}$", lead, re.IGNORECASE):
+        return None                                   # the person is not the subject
+    between = text[first.stop:q.open_mark]
+    if re.search(r"\s+and\s+[A-Z]", between[:12]):
+        return None                                   # "Modi and Johnson said ...": two speakers
+    if _SAYING.search(between) is None:
         return None
-    return subject[0].ref
+    return first.ref
 
 
 def _person_in(mentions: Mentions, i: int, begin: int, end: int) -> str | None:
@@ -101,12 +106,3 @@ def _person_in(mentions: Mentions, i: int, begin: int, end: int) -> str | None:
     return found[0].ref if len(people) == 1 else None
 
 
-def _last_person(mentions: Mentions, quoted: list[tuple[int, int]], before: int) -> str | None:
-    """The person 'he' or 'she' refers to: the last one named outside quotation marks."""
-    best: Mention | None = None
-    for lst in mentions.by_sentence:
-        for m in lst:
-            if m.kind == "person" and m.start < before and (best is None or m.start > best.start) \
-                    and not any(a <= m.start <= b for a, b in quoted):
-                best = m
-    return best.ref if best else None

@@ -18,8 +18,15 @@ from kg.model import Span
 from kg.namespaces import SKOS, TOPIC
 
 THRESHOLD = 2.0
-_ELABORATES = re.compile(r"\b(?:agenda|items|priorities|topics|issues|cover(?:s|ed)?|include[sd]?|focus(?:ed|es)?\s+on|"
-                         r"range\s+from|provides?\s+for|establish(?:es)?|deal\s+with|concern)\b", re.IGNORECASE)
+# What the agreements or the talks are about: "the agreements include ...", "it also covers ...", "the agenda".
+_ABOUT = re.compile(r"\b(?:agenda|priorities|topics\s+(?:discussed|on\s+the\s+table))\b|"
+                    r"\b(?:agreements?|accords?|pacts?|deals?|memorand\w+|texts|documents|treat(?:y|ies)|it|they|talks|"
+                    r"discussions|under\s+the\s+\w+|(?:other|remaining)\s+\w+)\b[^.;]{0,40}\b(?:cover(?:s|ed)?|include[sd]?|focus(?:ed|es)?\s+on|"
+                    r"range\s+from|provides?\s+for|establish(?:es)?|deal\s+with|concern(?:s|ed)?|centred\s+on|centered\s+on|"
+                    r"will\s+give|commits?)\b", re.IGNORECASE)
+# Ceremony, not subject matter: "military honours", "a military band".
+CEREMONIAL = re.compile(r"\b(?:military\s+(?:honou?rs|band|parade)|guard\s+of\s+honou?r|honou?r\s+guard|red\s+carpet|"
+                        r"national\s+anthems?|state\s+banquet|gun\s+salute)\b", re.IGNORECASE)
 _INTENT = re.compile(r"\b(?:will|would|shall|readiness|plans?\s+to|intend|hope|expect|aim|ahead\s+of)\b", re.IGNORECASE)
 
 
@@ -46,13 +53,14 @@ def _keywords() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def weigh(text: str, begin: int, end: int, weight: float, masked: list[tuple[int, int]],
-          hits: dict[str, TopicHit]) -> None:
+          hits: dict[str, TopicHit], about: bool = False) -> None:
     if weight <= 0:
         return
     pattern, table = _keywords()
     sentence = text[begin:end]
-    if _INTENT.search(sentence):
+    if not about and _INTENT.search(sentence):
         weight /= 2
+    masked = masked + [(m.start(), m.end()) for m in CEREMONIAL.finditer(text, begin, end)]
     for m in pattern.finditer(text, begin, end):
         if any(a <= m.start() < b for a, b in masked):
             continue
@@ -65,12 +73,16 @@ def weigh(text: str, begin: int, end: int, weight: float, masked: list[tuple[int
         hit.spans.append(Span.of(text, m.start(), m.end()))
 
 
-def sentence_weight(sentence_text: str, is_headline: bool, is_lead: bool, reports_event: bool, background: bool) -> float:
+def is_about(unquoted: str) -> bool:
+    return _ABOUT.search(unquoted) is not None
+
+
+def sentence_weight(is_headline: bool, is_lead: bool, reports_event: bool, about: bool, background: bool) -> float:
     if background:
         return 0.0
     if is_headline:
         return 3.0
-    if reports_event or _ELABORATES.search(sentence_text):
+    if reports_event or about:
         return 2.0
     return 1.5 if is_lead else 1.0
 
