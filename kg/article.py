@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kg.extract.dates import MONTHS, parse_date
+from kg.markup import Parts, html_parts, json_parts, sniff
 from kg.model import Article, ArticleError, Span
 
 _SEED_FIRST = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+(\S[^\r\n]*?)[ \t]*$")
@@ -129,6 +130,34 @@ def _find_dateline(text: str, para: Span) -> re.Match[str] | None:
 
 def parse_article(data: bytes | str, source: str) -> Article:
     text = decode(data, source)
+    kind = sniff(text, source)
+    if kind != "text":
+        article = _from_parts(html_parts(text, source) if kind == "html" else json_parts(text, source), source, kind)
+    else:
+        article = _from_text(text, source)
+    if article.publisher is None and article.source_agency:
+        article.publisher = article.source_agency
+    if article.body is None or not article.paragraphs:
+        raise ArticleError(f"{source}: no article body (only {len(text.splitlines())} header line(s))")
+    return article
+
+
+def _from_parts(parts: Parts, source: str, kind: str) -> Article:
+    text = parts.text()
+    article = Article(source=source, text=text, format=kind)  # type: ignore[arg-type]
+    body_begin = 0
+    if parts.headline:
+        article.headline = Span.of(text, 0, len(parts.headline))
+        body_begin = len(parts.headline) + 2
+    article.published, article.published_at = parts.published, parts.published_at
+    article.publisher, article.author = parts.publisher, parts.author
+    if parts.language:
+        article.language = parts.language
+    _set_body(article, body_begin, markdown=False)
+    return article
+
+
+def _from_text(text: str, source: str) -> Article:
     article = Article(source=source, text=text)
     lines = [(b, e) for b, e in _lines(text) if text[b:e].strip()]
     first = _SEED_FIRST.match(text, lines[0][0], lines[0][1]) if lines else None
@@ -136,8 +165,6 @@ def parse_article(data: bytes | str, source: str) -> Article:
         _parse_seed(article, lines, first)
     else:
         _parse_loose(article, lines)
-    if article.publisher is None and article.source_agency:
-        article.publisher = article.source_agency
     return article
 
 

@@ -39,7 +39,7 @@ class Span:
 class Article:
     source: str                      # file path or a caller-given name
     text: str                        # the whole decoded input, offsets index into it
-    format: Literal["seed", "markdown", "plain"] = "plain"
+    format: Literal["seed", "markdown", "plain", "html", "json"] = "plain"
     headline: Span | None = None
     published: date | None = None
     published_at: datetime | None = None

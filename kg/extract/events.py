@@ -37,6 +37,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Visit", re.compile(r"\b(?:state|official|working)\s+visits?\b|\bvisit(?:ed|ing|s)?\b|\barriv(?:ed|es|ing)\s+in\b|"
                          r"\blanded\s+(?:at|in)\b|\bflew\s+(?:in)?to\b|\btravell?ed\s+to\b|\btrip\b|\btour\s+of\b", _I)),
     ("Meeting", re.compile(r"\b(?:held|holds|hold|holding)\s+(?:\w+\s+){0,2}talks\b|\btalks\s+(?:with|between)\b|"
+                           r"\b(?:for|in)\s+(?:\w+\s+)?talks\b|\bhost(?:ed|s|ing)\b(?=\s+(?:his|her|their|visiting|[A-Z]))|"
                            r"\bthe\s+talks\b|\b(?:one-on-one|bilateral|closed-door|face-to-face)\s+(?:talks|meeting)\b|"
                            r"\bmet\b|\bmeets\b|\bmeeting\s+(?:with|between)\b|\btalks\s+began\b|\bthe\s+meeting\b|"
                            r"\bthe\s+two\s+(?:presidents|leaders|prime\s+ministers|ministers)\s+talked\b", _I)),
@@ -162,7 +163,7 @@ class EventFinder:
                 earlier.references.append(self._clause(s, t))   # "the signing", "the trip", "the designations"
                 continue
             actors = self._actors(i, s, t, etype)
-            place = self._place(i, s)
+            place = self._place(i, s, t)
             if place is not None and place.ref in self.past_places and not past:
                 continue                                   # "Erdoğan travelled to Sochi" after "met in Sochi last week"
             if len({a.country or a.ref for a in actors}) < 2:
@@ -207,13 +208,20 @@ class EventFinder:
     def _clause(self, s: Sentence, t: re.Match[str]) -> Span:
         return s.span()
 
-    def _place(self, i: int, s: Sentence) -> Mention | None:
-        places = [m for m in self.m.in_sentence(i, "place") if not self._in_quote(m.start)
+    def _place(self, i: int, s: Sentence, t: re.Match[str]) -> Mention | None:
+        """Where the event happens: a place after 'in', 'at' or 'to' in the trigger's clause, before any
+        'on the war in Gaza'-like subject phrase."""
+        begin, end = self._clause_bounds(s, t)
+        topic = re.search(r"\b(?:on|about|over|regarding|concerning|discussing)\s+(?:the\s+)?(?:\w+\s+){0,4}(?:in|of)\b",
+                          self.text[t.end():end], _I)
+        if topic:
+            end = t.end() + topic.start()
+        places = [m for m in self.m.in_sentence(i, "place") if not self._in_quote(m.start) and begin <= m.start < end
                   and _TO_PLACE.search(self.text, max(s.begin, m.start - 30), m.start)]
         if not places:
             return None
         cities = [p for p in places if p.country is not None]
-        return (cities or places)[-1]
+        return (cities or places)[0]
 
     # -- participants --------------------------------------------------------------------------
 
@@ -317,7 +325,7 @@ class EventFinder:
     def _visit_roles(self, i: int, s: Sentence, t: re.Match[str], actors: list[Actor]) -> None:
         """The traveller is the guest; the state travelled to, or where the visit happens, is the host."""
         hosts = {a.country for a in actors if a.role == "host"}
-        place = self._place(i, s)
+        place = self._place(i, s, t)
         if not hosts and place is not None and place.country:
             hosts = {place.country}
             if not any(a.country == place.country for a in actors):

@@ -75,6 +75,7 @@ _ORG_KIND = (
 )
 _NAMED_AFTER = re.compile(r"\s+(?:Treaty|Accords?|Agreements?|Declaration|Protocol|Consensus|Pact|Charter|Convention|"
                           r"Summit|Process|Plan|Initiative|Framework|Format|Group|Forum|Conference|Communiqu[eé])\b")
+_ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{1,3}|IX|X{1,2}I{0,3})")
 FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK"})
 COUNTRY_KINDS = frozenset({"country", "demonym", "demonyms", "capital", "metonym"})
 
@@ -283,8 +284,11 @@ class MentionFinder:
         if k >= len(toks) or k in blocked:
             return False
         t = toks[k]
-        if not t.is_cap or t.key in STOP or t.key in TITLE_WORDS or t.text.isupper() and len(t.text) > 1 and "." not in t.text:
+        if not t.is_cap or t.key in STOP or t.key in TITLE_WORDS:
             return False
+        if t.text.isupper() and len(t.text) > 1 and "." not in t.text:
+            # An acronym is not a name, but a regnal number is part of one: "Abdullah II".
+            return bool(_ROMAN.fullmatch(t.text)) and k > 0 and self._name_token(toks, k - 1, blocked)
         return t.text[0].isalpha()
 
     def _thing_chunk(self, toks: list[Token], begin: int, end: int) -> bool:
@@ -600,7 +604,9 @@ class MentionFinder:
             toks = fold(p.name).split()
             if not toks:
                 continue
-            if toks[-1] == key or (p.country in FAMILY_NAME_FIRST and toks[0] == key):
+            last = toks[-1]
+            if key in (last, re.sub(r"^(?:al|el|ad|as|ash|at|az|ar|an)-", "", last)) or \
+                    (p.country in FAMILY_NAME_FIRST and toks[0] == key):
                 hits.append(p.key)
         if len(hits) == 1:
             return hits[0]
