@@ -10,7 +10,7 @@ from typing import IO, Any
 from kg.config import Settings
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-EXTRACT_FORMATS = {"turtle": "turtle", "ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
+EXTRACT_FORMATS = ("turtle", "ttl", "jsonld", "nt")
 EXPORT_FORMATS = ("nt", "ttl", "jsonld", "nq", "trig")
 QUERY_FORMATS = ("table", "csv", "tsv", "json")
 
@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("extract", parents=[common], help="print one article's graph or its summary")
     ex.add_argument("file", type=Path)
-    ex.add_argument("--format", choices=sorted(EXTRACT_FORMATS), default="turtle")
+    ex.add_argument("--format", choices=EXTRACT_FORMATS, default="turtle")
     ex.add_argument("--summary", action="store_true", help="print the summary JSON instead of the graph")
 
     val = sub.add_parser("validate", parents=[common], help="validate articles against the shapes, store nothing")
@@ -118,13 +118,18 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kg extract: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     if args.summary:
-        reference = ReferenceIndex(reference_graph(worker.minter, worker.gaz)).for_graph(built.graph)
-        print(json.dumps(summarize(built.article, built.graph, reference), ensure_ascii=False, indent=2))
+        reference = ReferenceIndex(reference_graph(worker.minter, worker.gaz)).for_graph(built.triples)
+        print(json.dumps(summarize(built.article, built.triples, reference), ensure_ascii=False, indent=2))
         return EXIT_OK
+    import pyoxigraph as ox
     from kg.namespaces import PREFIXES
-    for prefix, ns in PREFIXES.items():
-        built.graph.bind(prefix, ns)
-    sys.stdout.write(built.graph.serialize(format=EXTRACT_FORMATS[args.format]))
+    from kg.rdf import ntriples
+    fmt = {"turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
+           "nt": ox.RdfFormat.N_TRIPLES}[args.format]
+    triples = ox.parse(ntriples(sorted(built.triples)).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt != ox.RdfFormat.N_TRIPLES else None
+    ox.serialize(triples, sys.stdout.buffer, fmt, prefixes=prefixes)
+    sys.stdout.flush()
     return EXIT_OK
 
 
@@ -206,11 +211,10 @@ def _table(head: list[str], rows: list[list[str]]) -> None:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from rdflib import URIRef
     store = _open_store(settings, must_exist=True)
     missing = 0
     for iri in args.iris:
-        if store.remove_article(URIRef(iri)):
+        if store.remove_article(iri):
             print(f"removed {iri}")
         else:
             missing += 1

@@ -5,9 +5,10 @@ Multi-valued columns (aliases, demonyms) separate their values with ``|``. Loade
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from kg.config import DATA_DIR
@@ -86,7 +87,34 @@ class Gazetteer:
     metonyms: dict[str, str] = field(default_factory=dict)  # "White House" -> "USA": a seat standing for a state
 
     def terms_of(self, person: str) -> list[OfficeTerm]:
-        return [t for t in self.office_terms if t.person == person]
+        return self._terms.get(person, [])
+
+    @cached_property
+    def _terms(self) -> dict[str, list[OfficeTerm]]:
+        out: dict[str, list[OfficeTerm]] = {}
+        for t in self.office_terms:
+            out.setdefault(t.person, []).append(t)
+        return out
+
+    @cached_property
+    def _places(self) -> dict[str, list[PlaceEntry]]:
+        out: dict[str, list[PlaceEntry]] = {}
+        for entry in self.places:
+            for name in (entry.name, *entry.aliases):
+                out.setdefault(_fold(name), []).append(entry)
+        return out
+
+    def place(self, name: str, country: str | None = None) -> PlaceEntry | None:
+        """The gazetteer place of that name (accents and case ignored), in ``country`` if given."""
+        for entry in self._places.get(_fold(name), ()):
+            if country is None or entry.country == country:
+                return entry
+        return None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

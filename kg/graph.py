@@ -1,6 +1,6 @@
 """Findings -> the article's RDF graph, with provenance down to text spans.
 
-Built from rdflib terms directly (no templates, no SPARQL): this runs hundreds of times a second.
+Triples are N-Triples term strings (kg.rdf), built directly: this runs hundreds of times a second.
 Things described in the reference graph (gazetteer countries, persons, organizations, places) are only
 linked here; everything else the article introduces is described here in full.
 """
@@ -8,120 +8,63 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from collections.abc import Iterator
-from typing import Any
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.store import Store
-
 import kg
 from kg import gazetteer as gz
 from kg.iris import Minter, text_hash
 from kg.model import Findings, Office, Participant, Place, Span
 from kg.namespaces import DCTERMS, DIP, GEONAMES, ITSRDF, NIF, ORG, OWL, PROV, RDF, SCHEMA, SEM, TOPIC, WD, XSD
+from kg.rdf import Triple, iri, literal
 
-EVENT_CLASSES: dict[str, URIRef] = {name: DIP[name] for name in (
+
+class _Terms:
+    """A namespace whose attributes are N-Triples IRI terms: ``_DIP.Visit == "<...#Visit>"`` (cached)."""
+
+    def __init__(self, namespace: object) -> None:
+        self._ns = namespace
+
+    def __getattr__(self, name: str) -> str:
+        term = f"<{getattr(self._ns, name)}>"
+        setattr(self, name, term)
+        return term
+
+
+_DIP, _NIF, _PROV, _SCHEMA, _ITSRDF, _RDF, _OWL, _DCTERMS, _ORG, _SEM = (
+    _Terms(ns) for ns in (DIP, NIF, PROV, SCHEMA, ITSRDF, RDF, OWL, DCTERMS, ORG, SEM))
+NNI = str(XSD.nonNegativeInteger)
+
+EVENT_CLASSES: dict[str, str] = {name: iri(DIP[name]) for name in (
     "Visit", "Meeting", "PhoneCall", "Summit", "AgreementSigning", "JointStatement", "Statement",
     "CooperationCommitment", "Sanction", "Protest",
 )}
-AGREEMENT_CLASSES: dict[str, URIRef] = {
-    "MemorandumOfUnderstanding": DIP.MemorandumOfUnderstanding, "Treaty": DIP.Treaty,
-    "JointDeclaration": DIP.JointDeclaration, "Agreement": DIP.Agreement,
+AGREEMENT_CLASSES: dict[str, str] = {name: iri(DIP[name]) for name in (
+    "MemorandumOfUnderstanding", "Treaty", "JointDeclaration", "Agreement")}
+ROLES: dict[str, str] = {
+    "host": iri(DIP.HostRole), "guest": iri(DIP.GuestRole), "participant": iri(DIP.ParticipantRoleGeneric),
+    "signatory": iri(DIP.SignatoryRole), "speaker": iri(DIP.SpeakerRole), "caller": iri(DIP.CallerRole),
+    "callee": iri(DIP.CalleeRole), "sender": iri(DIP.SenderRole), "target": iri(DIP.TargetRole),
 }
-ROLES: dict[str, URIRef] = {
-    "host": DIP.HostRole, "guest": DIP.GuestRole, "participant": DIP.ParticipantRoleGeneric,
-    "signatory": DIP.SignatoryRole, "speaker": DIP.SpeakerRole, "caller": DIP.CallerRole,
-    "callee": DIP.CalleeRole, "sender": DIP.SenderRole, "target": DIP.TargetRole,
-}
-PRECISION: dict[str, URIRef] = {"day": DIP.DayPrecision, "month": DIP.MonthPrecision, "year": DIP.YearPrecision}
-ORG_CLASSES: dict[str, URIRef] = {
-    "international": DIP.InternationalOrganization, "ministry": DIP.Ministry, "agency": DIP.GovernmentAgency,
-    "company": DIP.Company, "other": DIP.Organization,
+PRECISION: dict[str, str] = {"day": iri(DIP.DayPrecision), "month": iri(DIP.MonthPrecision),
+                             "year": iri(DIP.YearPrecision)}
+ORG_CLASSES: dict[str, str] = {
+    "international": iri(DIP.InternationalOrganization), "ministry": iri(DIP.Ministry),
+    "agency": iri(DIP.GovernmentAgency), "company": iri(DIP.Company), "other": iri(DIP.Organization),
 }
 
-_NNI = XSD.nonNegativeInteger
+
+def _confidence(value: float) -> str:
+    return literal(Decimal(str(round(value, 3))))
 
 
-class TripleStore(Store):
-    """A minimal, subject-indexed rdflib store for one article's few hundred triples.
-
-    rdflib's default Memory store costs ~36 us per added triple on this machine (three indexes and
-    context bookkeeping); this one ~3 us, which is the difference between 80 and 500+ articles a second.
-    Lookups without a subject scan the triples: fine for a graph this small.
-    """
-
-    context_aware = False
-    formula_aware = False
-    graph_aware = False
-
-    def __init__(self, configuration: Any = None, identifier: Any = None) -> None:
-        super().__init__(configuration, identifier)
-        self._all: dict[tuple, None] = {}
-        self._by_s: dict[Any, list[tuple]] = {}
-        self._ns: dict[str, URIRef] = {}
-
-    def add(self, triple: tuple, context: Any = None, quoted: bool = False) -> None:
-        if triple not in self._all:
-            self._all[triple] = None
-            self._by_s.setdefault(triple[0], []).append(triple)
-
-    def addN(self, quads: Any) -> None:  # noqa: N802 (rdflib's name)
-        for s, p, o, _ in quads:
-            self.add((s, p, o))
-
-    def remove(self, pattern: tuple, context: Any = None) -> None:
-        gone = [t for t, _ in self.triples(pattern)]
-        for t in gone:
-            del self._all[t]
-            self._by_s[t[0]].remove(t)
-
-    def triples(self, pattern: tuple, context: Any = None) -> Iterator[tuple[tuple, Iterator[Any]]]:
-        s, p, o = pattern
-        pool = self._by_s.get(s, ()) if s is not None else self._all
-        for t in list(pool):
-            if (p is None or t[1] == p) and (o is None or t[2] == o):
-                yield t, iter(())
-
-    def __len__(self, context: Any = None) -> int:
-        return len(self._all)
-
-    def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:
-        if override or prefix not in self._ns:
-            self._ns[prefix] = URIRef(namespace)
-
-    def namespace(self, prefix: str) -> URIRef | None:
-        return self._ns.get(prefix)
-
-    def prefix(self, namespace: Any) -> str | None:
-        return next((p for p, ns in self._ns.items() if ns == namespace), None)
-
-    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
-        yield from self._ns.items()
-
-
-def new_graph() -> Graph:
-    return Graph(store=TripleStore(), bind_namespaces="none")
-
-
-def _confidence(value: float) -> Literal:
-    return Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal)
-
-
-def place_iri(minter: Minter, place: Place, gaz: gz.Gazetteer) -> tuple[URIRef, bool]:
-    """The place's IRI and whether the reference graph describes it (gazetteer places)."""
+def place_iri(minter: Minter, place: Place, gaz: gz.Gazetteer) -> tuple[str, bool]:
+    """The place's IRI term and whether the reference graph describes it (gazetteer places)."""
     entry = find_place(gaz, place.name, place.country)
     if entry is not None:
-        return minter.place(entry.name, entry.country), True
-    return minter.place(place.name, place.country), False
+        return iri(minter.place(entry.name, entry.country)), True
+    return iri(minter.place(place.name, place.country)), False
 
 
 def find_place(gaz: gz.Gazetteer, name: str, country: str | None = None) -> gz.PlaceEntry | None:
-    key = name.casefold()
-    for entry in gaz.places:
-        if (entry.name.casefold() == key or key in (a.casefold() for a in entry.aliases)) and (
-                country is None or entry.country == country):
-            return entry
-    return None
+    return gaz.place(name, country)
 
 
 class _Builder:
@@ -129,111 +72,118 @@ class _Builder:
         self.f = findings
         self.m = minter
         self.gaz = gaz
-        self.g = new_graph()
-        self.add = self.g.add
+        self.triples: dict[Triple, None] = {}
+        self.add = self._add
         text = findings.article.text
         self.text = text
-        self.a = minter.article(text)
-        self.activity = minter.local(self.a, "extraction", 1)
+        self.a = iri(minter.article(text))
+        self.activity = self.local("extraction", 1)
         self.spans: set[int] = set()
-        self.person_iris: dict[str, URIRef] = {p.key: minter.person(p.key) for p in findings.persons}
-        self.events: list[URIRef] = []
+        self.person_iris: dict[str, str] = {p.key: iri(minter.person(p.key)) for p in findings.persons}
+        self.events: list[str] = []
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def span(self, s: Span) -> URIRef:
-        iri = self.m.local(self.a, "span", f"{s.begin}-{s.end}")
+    def _add(self, triple: Triple) -> None:
+        self.triples[triple] = None
+
+    def local(self, kind: str, n: int | str) -> str:
+        """A thing that exists only within this article: ``<article#event-3>``."""
+        return f"{self.a[:-1]}#{kind}-{n}>"
+
+    def span(self, s: Span) -> str:
+        node = self.local("span", f"{s.begin}-{s.end}")
         key = s.begin * 1_000_003 + s.end
         if key not in self.spans:
             self.spans.add(key)
             add, a = self.add, self.a
-            add((iri, NIF.referenceContext, a))
-            add((iri, NIF.beginIndex, Literal(s.begin, datatype=_NNI)))
-            add((iri, NIF.endIndex, Literal(s.end, datatype=_NNI)))
-            add((iri, NIF.anchorOf, Literal(s.text)))
-        return iri
+            add((node, _NIF.referenceContext, a))
+            add((node, _NIF.beginIndex, literal(s.begin, NNI)))
+            add((node, _NIF.endIndex, literal(s.end, NNI)))
+            add((node, _NIF.anchorOf, literal(s.text)))
+        return node
 
-    def fact(self, iri: URIRef, span: Span | None, confidence: float = 1.0) -> None:
+    def fact(self, node: str, span: Span | None, confidence: float = 1.0) -> None:
         add = self.add
-        add((iri, PROV.wasDerivedFrom, self.a))
+        add((node, _PROV.wasDerivedFrom, self.a))
         if span is not None:
-            add((iri, DIP.evidence, self.span(span)))
+            add((node, _DIP.evidence, self.span(span)))
         if confidence < 1.0:
-            add((iri, DIP.confidence, _confidence(confidence)))
+            add((node, _DIP.confidence, _confidence(confidence)))
 
-    def mention(self, entity: URIRef, spans: list[Span]) -> None:
-        self.add((self.a, SCHEMA.mentions, entity))
+    def mention(self, entity: str, spans: list[Span]) -> None:
+        self.add((self.a, _SCHEMA.mentions, entity))
         for s in spans:
-            self.add((self.span(s), ITSRDF.taIdentRef, entity))
+            self.add((self.span(s), _ITSRDF.taIdentRef, entity))
 
-    def actor(self, kind: str, ref: str) -> URIRef:
+    def actor(self, kind: str, ref: str) -> str:
         if kind == "country":
             return self.country(ref)
         if kind == "person":
-            return self.person_iris.get(ref) or self.m.person(ref)
-        return self.m.organization(ref)
+            return self.person_iris.get(ref) or iri(self.m.person(ref))
+        return iri(self.m.organization(ref))
 
-    def country(self, iso3: str) -> URIRef:
-        iri = self.m.country(iso3)
+    def country(self, iso3: str) -> str:
+        node = iri(self.m.country(iso3))
         if iso3 not in self.gaz.countries:
             # Not in the reference data: say here what the shapes need to know about it.
-            self.add((iri, RDF.type, DIP.Country))
-            self.add((iri, DIP.isoAlpha3, Literal(iso3.upper())))
-        return iri
+            self.add((node, _RDF.type, _DIP.Country))
+            self.add((node, _DIP.isoAlpha3, literal(iso3.upper())))
+        return node
 
-    def place(self, place: Place) -> URIRef:
-        iri, known = place_iri(self.m, place, self.gaz)
+    def place(self, place: Place) -> str:
+        node, known = place_iri(self.m, place, self.gaz)
         if not known:
             add = self.add
-            add((iri, RDF.type, DIP.Place))
-            add((iri, SCHEMA.name, Literal(place.name)))
+            add((node, _RDF.type, _DIP.Place))
+            add((node, _SCHEMA.name, literal(place.name)))
             if place.country:
-                add((iri, DIP.inCountry, self.country(place.country)))
+                add((node, _DIP.inCountry, self.country(place.country)))
             if place.geonames:
-                add((iri, OWL.sameAs, GEONAMES[f"{place.geonames}/"]))
+                add((node, _OWL.sameAs, iri(f"{GEONAMES}{place.geonames}/")))
             if place.wikidata:
-                add((iri, OWL.sameAs, WD[place.wikidata]))
-        self.mention(iri, [place.span] if place.span else [])
-        return iri
+                add((node, _OWL.sameAs, iri(WD[place.wikidata])))
+        self.mention(node, [place.span] if place.span else [])
+        return node
 
     # -- parts -----------------------------------------------------------------------------------
 
     def article(self) -> None:
         art, a, add = self.f.article, self.a, self.add
-        add((a, RDF.type, DIP.NewsArticle))
-        add((a, RDF.type, NIF.Context))
-        add((a, NIF.isString, Literal(self.text)))
-        add((a, DIP.textSha256, Literal(text_hash(self.text))))
-        add((a, DIP.textLength, Literal(len(self.text), datatype=_NNI)))
-        add((a, SCHEMA.inLanguage, Literal(art.language)))
-        add((a, PROV.wasGeneratedBy, self.activity))
+        add((a, _RDF.type, _DIP.NewsArticle))
+        add((a, _RDF.type, _NIF.Context))
+        add((a, _NIF.isString, literal(self.text)))
+        add((a, _DIP.textSha256, literal(text_hash(self.text))))
+        add((a, _DIP.textLength, literal(len(self.text), NNI)))
+        add((a, _SCHEMA.inLanguage, literal(art.language)))
+        add((a, _PROV.wasGeneratedBy, self.activity))
         if art.headline is not None:
-            add((a, SCHEMA.headline, Literal(art.headline.text)))
+            add((a, _SCHEMA.headline, literal(art.headline.text)))
         if art.published is not None:
-            add((a, SCHEMA.datePublished, Literal(art.published)))
+            add((a, _SCHEMA.datePublished, literal(art.published)))
         if art.published_at is not None:
-            add((a, DCTERMS.issued, Literal(art.published_at)))
+            add((a, _DCTERMS.issued, literal(art.published_at)))
         if art.publisher:
-            outlet = self.m.organization(art.publisher)
-            add((a, SCHEMA.publisher, outlet))
-            add((outlet, RDF.type, DIP.NewsOutlet))
-            add((outlet, SCHEMA.name, Literal(art.publisher)))
+            outlet = iri(self.m.organization(art.publisher))
+            add((a, _SCHEMA.publisher, outlet))
+            add((outlet, _RDF.type, _DIP.NewsOutlet))
+            add((outlet, _SCHEMA.name, literal(art.publisher)))
         if art.author:
-            add((a, DIP.byline, Literal(art.author)))
+            add((a, _DIP.byline, literal(art.author)))
         if art.source_agency:
-            add((a, DIP.sourceAgency, Literal(art.source_agency)))
+            add((a, _DIP.sourceAgency, literal(art.source_agency)))
         if art.dateline is not None:
             name = art.dateline.text.strip().title()
-            add((a, DIP.datelinePlace, self.place(Place(name, span=art.dateline))))
+            add((a, _DIP.datelinePlace, self.place(Place(name, span=art.dateline))))
         act = self.activity
-        agent = self.m.software(kg.EXTRACTOR_NAME)
-        add((act, RDF.type, DIP.Extraction))
-        add((act, PROV.used, a))
-        add((act, PROV.wasAssociatedWith, agent))
-        add((act, DIP.extractorName, Literal(kg.EXTRACTOR_NAME)))
-        add((act, DIP.extractorVersion, Literal(kg.__version__)))
-        add((agent, RDF.type, DIP.Extractor))
-        add((agent, SCHEMA.name, Literal(kg.EXTRACTOR_NAME)))
+        agent = iri(self.m.software(kg.EXTRACTOR_NAME))
+        add((act, _RDF.type, _DIP.Extraction))
+        add((act, _PROV.used, a))
+        add((act, _PROV.wasAssociatedWith, agent))
+        add((act, _DIP.extractorName, literal(kg.EXTRACTOR_NAME)))
+        add((act, _DIP.extractorVersion, literal(kg.__version__)))
+        add((agent, _RDF.type, _DIP.Extractor))
+        add((agent, _SCHEMA.name, literal(kg.EXTRACTOR_NAME)))
 
     def countries(self) -> None:
         for c in self.f.countries:
@@ -242,127 +192,127 @@ class _Builder:
     def persons(self) -> None:
         add = self.add
         for n, p in enumerate(self.f.persons, 1):
-            iri = self.person_iris[p.key]
+            node = self.person_iris[p.key]
             if not p.in_gazetteer:
-                add((iri, RDF.type, DIP.Person))
-                add((iri, SCHEMA.name, Literal(p.name)))
+                add((node, _RDF.type, _DIP.Person))
+                add((node, _SCHEMA.name, literal(p.name)))
                 if p.wikidata:
-                    add((iri, OWL.sameAs, WD[p.wikidata]))
+                    add((node, _OWL.sameAs, iri(WD[p.wikidata])))
             if p.country:
-                add((iri, DIP.actsFor, self.country(p.country)))
-            self.mention(iri, p.spans)
+                add((node, _DIP.actsFor, self.country(p.country)))
+            self.mention(node, p.spans)
             if p.office is not None:
-                self.holding(n, iri, p.office)
+                self.holding(n, node, p.office)
 
-    def holding(self, n: int, person: URIRef, office: Office) -> None:
+    def holding(self, n: int, person: str, office: Office) -> None:
         add, m = self.add, self.m
         label = office.label or office.title
         if not office.of:
             # An office the text names without saying whose it is: keep the title, claim no membership.
-            add((person, SCHEMA.jobTitle, Literal(label)))
+            add((person, _SCHEMA.jobTitle, literal(label)))
             return
-        h = m.local(self.a, "holding", n)
-        add((h, RDF.type, DIP.OfficeHolding))
-        add((h, ORG.member, person))
-        add((h, DIP.roleLabel, Literal(label)))
+        h = self.local("holding", n)
+        add((h, _RDF.type, _DIP.OfficeHolding))
+        add((h, _ORG.member, person))
+        add((h, _DIP.roleLabel, literal(label)))
         as_of = office.as_of or self.f.article.published
         if as_of is not None and not office.former:
-            add((h, DIP.asOf, Literal(as_of)))
-        of = self.country(office.of) if office.of_kind == "country" else m.organization(office.of)
-        add((h, ORG.organization, of))
-        post = m.post(office.title, office.of)
-        add((h, DIP.post, post))
+            add((h, _DIP.asOf, literal(as_of)))
+        of = self.country(office.of) if office.of_kind == "country" else iri(m.organization(office.of))
+        add((h, _ORG.organization, of))
+        post = iri(m.post(office.title, office.of))
+        add((h, _DIP.post, post))
         # Posts of gazetteer offices are described in the reference graph; an article may name others.
-        add((post, RDF.type, DIP.Post))
-        add((post, DIP.officeTitle, Literal(office.title)))
-        add((post, ORG.postIn, of))
+        add((post, _RDF.type, _DIP.Post))
+        add((post, _DIP.officeTitle, literal(office.title)))
+        add((post, _ORG.postIn, of))
         self.fact(h, office.span)
 
     def organizations(self) -> None:
         add = self.add
         for o in self.f.organizations:
-            iri = self.m.organization(o.key)
+            node = iri(self.m.organization(o.key))
             if o.key not in self.gaz.organizations:
-                add((iri, RDF.type, ORG_CLASSES.get(o.kind, DIP.Organization)))
-                add((iri, SCHEMA.name, Literal(o.name)))
+                add((node, _RDF.type, ORG_CLASSES.get(o.kind, _DIP.Organization)))
+                add((node, _SCHEMA.name, literal(o.name)))
                 if o.acronym:
-                    add((iri, DIP.acronym, Literal(o.acronym)))
+                    add((node, _DIP.acronym, literal(o.acronym)))
                 if o.country:
-                    add((iri, DIP.inCountry, self.country(o.country)))
+                    add((node, _DIP.inCountry, self.country(o.country)))
                 if o.wikidata:
-                    add((iri, OWL.sameAs, WD[o.wikidata]))
-            self.mention(iri, o.spans)
+                    add((node, _OWL.sameAs, iri(WD[o.wikidata])))
+            self.mention(node, o.spans)
 
     def event_list(self) -> None:
         add, m, a = self.add, self.m, self.a
         for n, e in enumerate(self.f.events, 1):
-            iri = m.local(a, "event", n)
-            self.events.append(iri)
-            add((iri, RDF.type, EVENT_CLASSES.get(e.type, DIP.DiplomaticEvent)))
+            node = self.local("event", n)
+            self.events.append(node)
+            add((node, _RDF.type, EVENT_CLASSES.get(e.type, _DIP.DiplomaticEvent)))
             for k, p in enumerate(e.participants, 1):
-                self.participation(iri, f"{n}-{k}", p)
+                self.participation(node, f"{n}-{k}", p)
             if e.date is not None:
-                add((iri, DIP.eventDate, Literal(e.date)))
-                add((iri, DIP.datePrecision, PRECISION.get(e.date_precision, DIP.DayPrecision)))
+                add((node, _DIP.eventDate, literal(e.date)))
+                add((node, _DIP.datePrecision, PRECISION.get(e.date_precision, _DIP.DayPrecision)))
                 if e.date_span is not None:
-                    add((iri, DIP.dateEvidence, self.span(e.date_span)))
+                    add((node, _DIP.dateEvidence, self.span(e.date_span)))
             if e.place is not None:
-                add((iri, SEM.hasPlace, self.place(e.place)))
-            self.fact(iri, e.span, e.confidence)
+                add((node, _SEM.hasPlace, self.place(e.place)))
+            self.fact(node, e.span, e.confidence)
         if self.f.main_event is not None and 0 <= self.f.main_event < len(self.events):
-            add((a, DIP.mainEvent, self.events[self.f.main_event]))
+            add((a, _DIP.mainEvent, self.events[self.f.main_event]))
 
-    def participation(self, event: URIRef, key: str, p: Participant) -> None:
+    def participation(self, event: str, key: str, p: Participant) -> None:
         add = self.add
         actor = self.actor(p.kind, p.ref)
-        node = self.m.local(self.a, "participation", key)
-        add((event, SEM.hasActor, actor))
-        add((event, DIP.participation, node))
-        add((node, RDF.type, DIP.Participation))
-        add((node, DIP.participant, actor))
-        add((node, DIP.role, ROLES.get(p.role, DIP.ParticipantRoleGeneric)))
+        node = self.local("participation", key)
+        add((event, _SEM.hasActor, actor))
+        add((event, _DIP.participation, node))
+        add((node, _RDF.type, _DIP.Participation))
+        add((node, _DIP.participant, actor))
+        add((node, _DIP.role, ROLES.get(p.role, _DIP.ParticipantRoleGeneric)))
 
     def agreements(self) -> None:
         add, m, a = self.add, self.m, self.a
         for n, ag in enumerate(self.f.agreements, 1):
-            iri = m.local(a, "agreement", n)
-            add((iri, RDF.type, AGREEMENT_CLASSES.get(ag.kind, DIP.Agreement)))
+            node = self.local("agreement", n)
+            add((node, _RDF.type, AGREEMENT_CLASSES.get(ag.kind, _DIP.Agreement)))
             for party in ag.parties:
-                add((iri, DIP.party, self.country(party)))
+                add((node, _DIP.party, self.country(party)))
             if ag.title:
-                add((iri, SCHEMA.name, Literal(ag.title)))
+                add((node, _SCHEMA.name, literal(ag.title)))
             if ag.topic:
-                add((iri, DIP.subjectText, Literal(ag.topic)))
+                add((node, _DIP.subjectText, literal(ag.topic)))
             for t in ag.topics:
-                add((iri, DCTERMS.subject, TOPIC[t]))
+                add((node, _DCTERMS.subject, iri(TOPIC[t])))
             if ag.signed_at is not None and 0 <= ag.signed_at < len(self.events):
-                add((iri, DIP.signedAt, self.events[ag.signed_at]))
-            self.fact(iri, ag.span, ag.confidence)
+                add((node, _DIP.signedAt, self.events[ag.signed_at]))
+            self.fact(node, ag.span, ag.confidence)
 
     def quotes(self) -> None:
         add, m, a = self.add, self.m, self.a
         for n, q in enumerate(self.f.quotes, 1):
-            iri = m.local(a, "quote", n)
-            add((iri, RDF.type, DIP.Quote))
-            add((iri, DIP.quoteText, Literal(q.text.text)))
+            node = self.local("quote", n)
+            add((node, _RDF.type, _DIP.Quote))
+            add((node, _DIP.quoteText, literal(q.text.text)))
             event = self.events[q.event] if q.event is not None and 0 <= q.event < len(self.events) else None
             if event is not None:
-                add((iri, DIP.inEvent, event))
+                add((node, _DIP.inEvent, event))
             if q.speaker:
-                add((iri, DIP.speaker, self.actor(q.speaker_kind, q.speaker)))
+                add((node, _DIP.speaker, self.actor(q.speaker_kind, q.speaker)))
             else:
                 joint = q.event is not None and event is not None and self.f.events[q.event].type == "JointStatement"
-                add((iri, DIP.attribution, DIP.JointAttribution if joint else DIP.Unattributed))
-            self.fact(iri, q.text, q.confidence)
+                add((node, _DIP.attribution, _DIP.JointAttribution if joint else _DIP.Unattributed))
+            self.fact(node, q.text, q.confidence)
 
     def topics(self) -> None:
         for t in self.f.topics:
-            concept = TOPIC[t.concept]
-            self.add((self.a, DCTERMS.subject, concept))
+            concept = iri(TOPIC[t.concept])
+            self.add((self.a, _DCTERMS.subject, concept))
             for s in t.spans:
-                self.add((self.span(s), ITSRDF.taIdentRef, concept))
+                self.add((self.span(s), _ITSRDF.taIdentRef, concept))
 
-    def build(self) -> Graph:
+    def build(self) -> list[Triple]:
         self.article()
         self.countries()
         self.persons()
@@ -373,9 +323,9 @@ class _Builder:
         self.agreements()
         self.quotes()
         self.topics()
-        return self.g
+        return list(self.triples)
 
 
-def build_article_graph(findings: Findings, minter: Minter, gazetteer: gz.Gazetteer | None = None) -> Graph:
+def build_article_graph(findings: Findings, minter: Minter, gazetteer: gz.Gazetteer | None = None) -> list[Triple]:
     """The article's triples only; store them in the named graph ``minter.article(findings.article.text)``."""
     return _Builder(findings, minter, gazetteer if gazetteer is not None else gz.load()).build()

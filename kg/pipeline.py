@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from kg import gazetteer as gz
 from kg.article import read_article
@@ -23,9 +23,10 @@ from kg.extract import extract
 from kg.graph import build_article_graph
 from kg.iris import Minter
 from kg.model import ArticleError, Findings
+from kg.rdf import Triple, ntriples
 from kg.reference import reference_graphs
-from kg.store import Store, TermConverter
-from kg.validate import Report, Validator
+from kg.store import Store
+from kg.validate import Validator
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json"})
 CHUNK = 64
@@ -87,8 +88,8 @@ def article_paths(paths: Iterable[Path]) -> list[Path]:
 @dataclass(slots=True)
 class Built:
     path: str
-    article: URIRef
-    graph: Graph
+    article: str                      # the article IRI, also its graph's name
+    triples: list[Triple]
     findings: Findings
 
 
@@ -108,12 +109,12 @@ class Worker:
         t1 = time.perf_counter()
         findings = extract(article, self.gaz)
         t2 = time.perf_counter()
-        graph = build_article_graph(findings, self.minter, self.gaz)
+        triples = build_article_graph(findings, self.minter, self.gaz)
         t3 = time.perf_counter()
         t.parse += t1 - t0
         t.extract += t2 - t1
         t.build += t3 - t2
-        return Built(path, self.minter.article(article.text), graph, findings)
+        return Built(path, str(self.minter.article(article.text)), triples, findings)
 
     def chunk(self, paths: Sequence[str]) -> tuple[list[tuple[Outcome, str | None]], Timings]:
         """Outcomes for a chunk; valid articles carry their triples as N-Triples."""
@@ -128,26 +129,21 @@ class Worker:
                 out.append((Outcome(path, "unreadable", message=str(exc)), None))
                 continue
             slots.append(len(out))
-            out.append((Outcome(path, "pending", str(b.article), len(b.graph)), None))
+            out.append((Outcome(path, "pending", b.article, len(b.triples)), None))
             built.append(b)
         t0 = time.perf_counter()
-        reports = self.validator.validate([(b.article, b.graph) for b in built])
+        reports = self.validator.validate([(b.article, b.triples) for b in built])
         timings.validate += time.perf_counter() - t0
         for slot, b, report in zip(slots, built, reports):
             outcome = out[slot][0]
             outcome.warnings = len(report.warnings)
             if report.conforms:
-                out[slot] = (outcome, to_ntriples(b.graph))
+                out[slot] = (outcome, ntriples(b.triples))
             else:
                 outcome.status = "rejected"
                 outcome.message = report.text
                 outcome.report = report.to_turtle()
         return out, timings
-
-
-def to_ntriples(graph: Graph) -> str:
-    convert = TermConverter()
-    return "".join(f"{convert(s)} {convert(p)} {convert(o)} .\n" for s, p, o in graph)
 
 
 _WORKER: Worker | None = None
@@ -172,8 +168,8 @@ class Ingester:
         self.progress = progress
 
     def ensure_reference(self, gaz: gz.Gazetteer | None = None) -> None:
-        for iri, graph in reference_graphs(self.store.minter, gaz).items():
-            self.store.put_graph(iri, graph)
+        for name, triples in reference_graphs(self.store.minter, gaz).items():
+            self.store.put_graph(name, triples)
 
     def run(self, paths: Sequence[Path]) -> Summary:
         start = time.perf_counter()
@@ -204,11 +200,12 @@ class Ingester:
         t0 = time.perf_counter()
         valid = [(o, nt) for o, nt in outcomes if nt is not None]
         if valid:
-            quads: list[tuple[URIRef, list[ox.Quad]]] = []
+            quads: list[tuple[str, list[ox.Quad]]] = []
             for o, nt in valid:
+                assert o.article is not None
                 name = ox.NamedNode(o.article)
-                quads.append((URIRef(o.article), [ox.Quad(t.subject, t.predicate, t.object, name)
-                                                  for t in ox.parse(nt, ox.RdfFormat.N_TRIPLES)]))
+                quads.append((o.article, [ox.Quad(t.subject, t.predicate, t.object, name)
+                                          for t in ox.parse(nt.encode("utf-8"), ox.RdfFormat.N_TRIPLES)]))
             for (o, _), status in zip(valid, self.store.write_quads(quads)):
                 o.status = status
         for o, _ in outcomes:

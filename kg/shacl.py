@@ -6,13 +6,14 @@ constraint objects per focus node and every lookup goes through rdflib's store);
 dict indexes of the data, and reports results with the same focus node, path, source shape, severity and
 message as pySHACL. tests/kg/test_shacl.py checks that both engines agree on every graph the tests use.
 A shapes graph using a component this module does not implement is refused when it is loaded, never
-silently half-checked.
+silently half-checked. Data terms are N-Triples strings (kg.rdf); the shapes are read with rdflib.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +22,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.namespaces import RDF, RDFS, SH, XSD
+from kg.rdf import RDF_LANGSTRING, Triple, from_rdflib_term, parse_literal
 
 SUPPORTED = frozenset({
     SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.path, SH.severity,
@@ -30,13 +32,25 @@ SUPPORTED = frozenset({
     SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.order, SH.group, SH.defaultValue,
 })
 IGNORED = frozenset({RDF.type, RDFS.label, RDFS.comment, RDFS.isDefinedBy, SH.sparql, SH.declare, SH.prefixes})
-_NUMERIC = frozenset({XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long, XSD.decimal,
-                      XSD.double, XSD.float, XSD.short, XSD.byte, XSD.unsignedInt, XSD.negativeInteger,
-                      XSD.nonPositiveInteger})
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
-
-_TYPE, _SUBCLASS, _STRING, _LANGSTRING = RDF.type, RDFS.subClassOf, XSD.string, RDF.langString
-_TARGET_CLASS, _TARGET_NODE, _SUBJECTS_OF, _OBJECTS_OF = SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf
+_INTEGER = r"[+-]?\d+"
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?INF|NaN"
+# Lexical forms of the datatypes our graphs use; a literal whose form does not match is ill-typed.
+_LEXICAL = {f"<{dt}>": re.compile(rx) for dt, rx in (
+    (XSD.integer, _INTEGER), (XSD.int, _INTEGER), (XSD.long, _INTEGER), (XSD.short, _INTEGER),
+    (XSD.nonNegativeInteger, r"\+?\d+|-0+"), (XSD.positiveInteger, r"\+?0*[1-9]\d*"),
+    (XSD.decimal, r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"), (XSD.double, _NUMBER), (XSD.float, _NUMBER),
+    (XSD.boolean, r"true|false|1|0"), (XSD.date, r"-?\d{4,}-\d{2}-\d{2}(?:Z|[+-]\d{2}:\d{2})?"),
+    (XSD.dateTime, r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?"),
+    (XSD.gYear, r"-?\d{4,}(?:Z|[+-]\d{2}:\d{2})?"),
+)}
+_NUMERIC = frozenset(f"<{dt}>" for dt in (XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long,
+                                          XSD.decimal, XSD.double, XSD.float, XSD.short))
+_DATE, _DATETIME = f"<{XSD.date}>", f"<{XSD.dateTime}>"
+_TYPE, _SUBCLASS = f"<{RDF.type}>", f"<{RDFS.subClassOf}>"
+_KINDS = {SH.IRI: "I", SH.BlankNode: "B", SH.Literal: "L", SH.BlankNodeOrIRI: "BI", SH.IRIOrLiteral: "IL",
+          SH.BlankNodeOrLiteral: "BL"}
 
 
 class ShapesError(ValueError):
@@ -45,56 +59,27 @@ class ShapesError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    severity: URIRef
-    focus: Node
-    path: URIRef | None
+    severity: str                   # IRIs as plain strings; focus and value as N-Triples terms
+    focus: str
+    path: str | None
     message: str | None
-    shape: Node
-    value: Node | None = None
-
-
-class Data:
-    """Triples indexed both ways, with rdf:type and rdfs:subClassOf closure."""
-
-    def __init__(self, triples: Iterable[tuple[Node, Node, Node]], classes: Classes | None = None) -> None:
-        out: dict[Node, dict[Node, list[Node]]] = {}
-        inv: dict[Node, dict[Node, list[Node]]] = {}
-        by_p: dict[Node, list[tuple[Node, Node]]] = {}
-        for s, p, o in triples:
-            out.setdefault(s, {}).setdefault(p, []).append(o)
-            inv.setdefault(o, {}).setdefault(p, []).append(s)
-            by_p.setdefault(p, []).append((s, o))
-        self.out, self.inv, self.by_p = out, inv, by_p
-        self.classes = classes if classes is not None else Classes(by_p.get(_SUBCLASS, ()))
-
-    def objects(self, s: Node, p: Node) -> list[Node]:
-        return self.out.get(s, {}).get(p, [])
-
-    def subjects(self, p: Node, o: Node) -> list[Node]:
-        return self.inv.get(o, {}).get(p, [])
-
-    def is_instance(self, node: Node, cls: Node) -> bool:
-        up = self.classes.superclasses
-        return any(cls in up(t) for t in self.objects(node, _TYPE))
-
-    def instances(self, cls: Node) -> set[Node]:
-        up = self.classes.superclasses
-        return {s for s, t in self.by_p.get(_TYPE, ()) if cls in up(t)}
+    shape: str
+    value: str | None = None
 
 
 class Classes:
     """rdfs:subClassOf closure, computed once per class and kept (the ontology changes rarely)."""
 
-    def __init__(self, axioms: Iterable[tuple[Node, Node]]) -> None:
-        self._supers: dict[Node, set[Node]] = {}
+    def __init__(self, axioms: Iterable[tuple[str, str]]) -> None:
+        self._supers: dict[str, set[str]] = {}
         for sub, sup in axioms:
             self._supers.setdefault(sub, set()).add(sup)
-        self._closure: dict[Node, frozenset[Node]] = {}
+        self._closure: dict[str, frozenset[str]] = {}
 
-    def superclasses(self, c: Node) -> frozenset[Node]:
+    def superclasses(self, c: str) -> frozenset[str]:
         hit = self._closure.get(c)
         if hit is None:
-            seen: set[Node] = {c}
+            seen: set[str] = {c}
             todo = [c]
             while todo:
                 for parent in self._supers.get(todo.pop(), ()):
@@ -105,57 +90,128 @@ class Classes:
         return hit
 
 
-Check = Callable[[Data, Node, list[Node]], list[Node]]   # returns the offending value nodes (or [focus])
+class Data:
+    """Triples indexed by subject and by predicate, with rdf:type and rdfs:subClassOf closure."""
+
+    def __init__(self, triples: Iterable[Triple], classes: Classes | None = None,
+                 by_predicate: frozenset[str] | None = None) -> None:
+        """``by_predicate``: the predicates to index by (those targets use); None indexes all."""
+        out: dict[str, dict[str, list[str]]] = {}
+        by_p: dict[str, list[tuple[str, str]]] = {}
+        for t in triples:
+            s, p, o = t
+            props = out.get(s)
+            if props is None:
+                props = out[s] = {}
+            values = props.get(p)
+            if values is None:
+                props[p] = [o]
+            else:
+                values.append(o)
+            if by_predicate is None or p in by_predicate:
+                pairs = by_p.get(p)
+                if pairs is None:
+                    by_p[p] = [(s, o)]
+                else:
+                    pairs.append((s, o))
+        self.complete = by_predicate is None
+        self.out, self.by_p = out, by_p
+        self._inv: dict[str, dict[str, list[str]]] | None = None
+        self._instances: dict[str, set[str]] = {}
+        self.classes = classes if classes is not None else Classes(by_p.get(_SUBCLASS, ()))
+
+    @property
+    def inv(self) -> dict[str, dict[str, list[str]]]:
+        if self._inv is None:
+            inv: dict[str, dict[str, list[str]]] = {}
+            for s, props in self.out.items():
+                for p, values in props.items():
+                    for o in values:
+                        inv.setdefault(o, {}).setdefault(p, []).append(s)
+            self._inv = inv
+        return self._inv
+
+    def objects(self, s: str, p: str) -> list[str]:
+        props = self.out.get(s)
+        return props.get(p, _EMPTY) if props is not None else _EMPTY
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        return self.inv.get(o, {}).get(p, _EMPTY)
+
+    def is_instance(self, node: str, cls: str) -> bool:
+        up = self.classes.superclasses
+        return any(cls in up(t) for t in self.objects(node, _TYPE))
+
+    def instances(self, cls: str) -> set[str]:
+        hit = self._instances.get(cls)
+        if hit is None:
+            up = self.classes.superclasses
+            hit = self._instances[cls] = {s for s, t in self.by_p.get(_TYPE, ()) if cls in up(t)}
+        return hit
+
+
+_EMPTY: list[str] = []
+Check = Callable[[Data, str, list[str]], list[str]]   # returns the offending value nodes (or [focus])
 
 
 @dataclass(slots=True)
 class Shape:
-    node: Node
-    path: URIRef | None = None
+    node: str                                                    # the shape's IRI (or blank node id)
+    path: str | None = None                                      # an N-Triples IRI term
     inverse: bool = False
-    severity: URIRef = SH.Violation
+    severity: str = str(SH.Violation)
     message: str | None = None
-    targets: list[tuple[URIRef, Node]] = field(default_factory=list)
+    targets: list[tuple[URIRef, str]] = field(default_factory=list)
+    min_count: int = 0
+    max_count: int | None = None
     value_checks: list[Check] = field(default_factory=list)     # per value node
-    count_checks: list[Check] = field(default_factory=list)     # on the value set as a whole, or the focus
+    count_checks: list[Check] = field(default_factory=list)     # other checks on the value set as a whole
     properties: list[Shape] = field(default_factory=list)
 
-    def values(self, data: Data, focus: Node) -> list[Node]:
+    def values(self, data: Data, focus: str) -> list[str]:
         if self.path is None:
             return [focus]
         return data.subjects(self.path, focus) if self.inverse else data.objects(focus, self.path)
 
-    def focus_nodes(self, data: Data) -> set[Node]:
-        out: set[Node] = set()
+    def focus_nodes(self, data: Data) -> set[str]:
+        out: set[str] = set()
         for kind, arg in self.targets:
-            if kind == _TARGET_CLASS:
+            if kind == SH.targetClass:
                 out |= data.instances(arg)
-            elif kind == _TARGET_NODE:
+            elif kind == SH.targetNode:
                 if arg in data.out or arg in data.inv:
                     out.add(arg)
-            elif kind == _SUBJECTS_OF:
+            elif kind == SH.targetSubjectsOf:
                 out.update(s for s, _ in data.by_p.get(arg, ()))
-            elif kind == _OBJECTS_OF:
+            else:
                 out.update(o for _, o in data.by_p.get(arg, ()))
         return out
 
-    def validate(self, data: Data, focus: Node, results: list[Result] | None) -> bool:
+    def validate(self, data: Data, focus: str, results: list[Result] | None) -> bool:
         """Check ``focus``; append results when ``results`` is a list, else only answer conforms or not."""
         ok = True
         values = self.values(data, focus)
+        path = self.path[1:-1] if self.path else None
+        n = len(values)
+        if n < self.min_count or self.max_count is not None and n > self.max_count and len(set(values)) > self.max_count:
+            ok = False
+            if results is None:
+                return False
+            results.append(Result(self.severity, focus, path, self.message, self.node))
+        if n == 0 and not self.count_checks:
+            return ok
         for check in self.count_checks:
-            bad = check(data, focus, values)
-            if bad:
+            if check(data, focus, values):
                 ok = False
                 if results is None:
                     return False
-                results.append(Result(self.severity, focus, self.path, self.message, self.node))
+                results.append(Result(self.severity, focus, path, self.message, self.node))
         for check in self.value_checks:
             for value in check(data, focus, values):
                 ok = False
                 if results is None:
                     return False
-                results.append(Result(self.severity, focus, self.path, self.message, self.node, value))
+                results.append(Result(self.severity, focus, path, self.message, self.node, value))
         for prop in self.properties:
             for value in values:
                 if not prop.validate(data, value, results):
@@ -171,18 +227,17 @@ class Shapes:
     def __init__(self, graph: Graph) -> None:
         self.g = graph
         self._compiled: dict[Node, Shape] = {}
-        roots: list[Node] = []
-        for s in set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape)):
-            if self._targets(s) and not self._deactivated(s):
-                roots.append(s)
-        self.roots = [self.compile(s) for s in sorted(roots, key=str)]
+        roots = {s for t in (SH.NodeShape, SH.PropertyShape) for s in graph.subjects(RDF.type, t)}
+        self.roots = [self.compile(s) for s in sorted(roots, key=str) if self._targets(s) and not self._deactivated(s)]
+        # What Data must index by predicate: rdf:type and the predicates of subject/object targets.
+        self.target_predicates = frozenset({_TYPE, *(arg for r in self.roots for kind, arg in r.targets
+                                                     if kind in (SH.targetSubjectsOf, SH.targetObjectsOf))})
 
     def _deactivated(self, s: Node) -> bool:
         return self.g.value(s, SH.deactivated) == Literal(True)
 
-    def _targets(self, s: Node) -> list[tuple[URIRef, Node]]:
-        return [(p, o) for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-                for o in self.g.objects(s, p)]
+    def _targets(self, s: Node) -> list[tuple[URIRef, str]]:
+        return [(p, from_rdflib_term(o)) for p in TARGETS for o in self.g.objects(s, p)]
 
     def compile(self, s: Node) -> Shape:
         hit = self._compiled.get(s)
@@ -192,16 +247,15 @@ class Shapes:
         for p in set(g.predicates(s)):
             if p not in SUPPORTED and p not in IGNORED:
                 raise ShapesError(f"shape {s} uses {p}, which kg.shacl does not implement")
-        shape = self._compiled[s] = Shape(s)
+        shape = self._compiled[s] = Shape(str(s) if isinstance(s, URIRef) else f"_:{s}")
         path = g.value(s, SH.path)
-        if path is not None:
-            if isinstance(path, URIRef):
-                shape.path = path
-            elif isinstance(path, BNode) and g.value(path, SH.inversePath) is not None:
-                shape.path, shape.inverse = g.value(path, SH.inversePath), True  # type: ignore[assignment]
-            else:
-                raise ShapesError(f"shape {s}: only predicate and inverse paths are supported")
-        shape.severity = g.value(s, SH.severity) or SH.Violation  # type: ignore[assignment]
+        if isinstance(path, URIRef):
+            shape.path = f"<{path}>"
+        elif isinstance(path, BNode) and isinstance(g.value(path, SH.inversePath), URIRef):
+            shape.path, shape.inverse = f"<{g.value(path, SH.inversePath)}>", True
+        elif path is not None:
+            raise ShapesError(f"shape {s}: only predicate and inverse paths are supported")
+        shape.severity = str(g.value(s, SH.severity) or SH.Violation)
         messages = list(g.objects(s, SH.message))
         english = [m for m in messages if isinstance(m, Literal) and m.language in (None, "en")]
         shape.message = str((english or messages)[0]) if messages else None
@@ -214,58 +268,54 @@ class Shapes:
         return list(Collection(self.g, head))
 
     def _constraints(self, s: Node, shape: Shape) -> None:
-        g = self.g
-        value, count = shape.value_checks, shape.count_checks
+        g, value, count = self.g, shape.value_checks, shape.count_checks
         n = g.value(s, SH.minCount)
         if n is not None:
-            low = int(n)
-            count.append(lambda d, f, v, low=low: [f] if len(set(v)) < low else [])
+            shape.min_count = int(n)
         n = g.value(s, SH.maxCount)
         if n is not None:
-            high = int(n)
-            count.append(lambda d, f, v, high=high: [f] if len(set(v)) > high else [])
+            shape.max_count = int(n)
         for dt in g.objects(s, SH.datatype):
-            value.append(_each(lambda d, x, dt=dt: _has_datatype(x, dt)))
+            value.append(_each(lambda d, x, dt=f"<{dt}>": _has_datatype(x, dt)))
         for cls in g.objects(s, SH["class"]):
-            value.append(_each(lambda d, x, cls=cls: d.is_instance(x, cls)))
+            value.append(_each(lambda d, x, cls=from_rdflib_term(cls): d.is_instance(x, cls)))
         for kind in g.objects(s, SH.nodeKind):
-            value.append(_each(lambda d, x, kind=kind: _node_kind(x, kind)))
+            if kind not in _KINDS:
+                raise ShapesError(f"shape {s}: unknown sh:nodeKind {kind}")
+            value.append(_each(lambda d, x, kinds=_KINDS[kind]: _kind(x) in kinds))
         for head in g.objects(s, SH["in"]):
-            allowed = frozenset(self._list(head))
+            allowed = frozenset(from_rdflib_term(m) for m in self._list(head))
             value.append(_each(lambda d, x, allowed=allowed: x in allowed))
         for hv in g.objects(s, SH.hasValue):
-            count.append(lambda d, f, v, hv=hv: [] if hv in v else [f])
+            count.append(lambda d, f, v, hv=from_rdflib_term(hv): [] if hv in v else [f])
         for pattern in g.objects(s, SH.pattern):
             flags = str(g.value(s, SH.flags) or "")
             rx = re.compile(str(pattern), (re.IGNORECASE if "i" in flags else 0) | (re.MULTILINE if "m" in flags else 0)
                             | (re.DOTALL if "s" in flags else 0) | (re.VERBOSE if "x" in flags else 0))
-            value.append(_each(lambda d, x, rx=rx: not isinstance(x, BNode) and rx.search(str(x)) is not None))
+            value.append(_each(lambda d, x, rx=rx: _kind(x) != "B" and rx.search(_text(x)) is not None))
         for p, op in ((SH.minInclusive, "ge"), (SH.maxInclusive, "le"), (SH.minExclusive, "gt"), (SH.maxExclusive, "lt")):
             for bound in g.objects(s, p):
-                value.append(_each(lambda d, x, bound=bound, op=op: _compare(x, bound, op)))
+                value.append(_each(lambda d, x, b=from_rdflib_term(bound), op=op: _compare(x, b, op)))
         for p, op in ((SH.minLength, "ge"), (SH.maxLength, "le")):
             for n2 in g.objects(s, p):
-                size = int(n2)
-                value.append(_each(lambda d, x, size=size, op=op: not isinstance(x, BNode)
-                                   and (len(str(x)) >= size if op == "ge" else len(str(x)) <= size)))
+                value.append(_each(lambda d, x, size=int(n2), op=op: _kind(x) != "B"
+                                   and (len(_text(x)) >= size if op == "ge" else len(_text(x)) <= size)))
         for other in g.objects(s, SH.lessThan):
-            value.append(lambda d, f, v, other=other: [x for x in v for y in d.objects(f, other)
-                                                        if _compare(x, y, "lt") is not True])
+            value.append(lambda d, f, v, other=f"<{other}>": [x for x in v for y in d.objects(f, other)
+                                                               if not _compare(x, y, "lt")])
         for head in g.objects(s, SH["or"]):
             members = [self.compile(m) for m in self._list(head)]
             value.append(_each(lambda d, x, members=members: any(m.validate(d, x, None) for m in members)))
         for inner in g.objects(s, SH["not"]):
-            negated = self.compile(inner)
-            value.append(_each(lambda d, x, negated=negated: not negated.validate(d, x, None)))
+            value.append(_each(lambda d, x, negated=self.compile(inner): not negated.validate(d, x, None)))
         for inner in g.objects(s, SH.node):
-            nested = self.compile(inner)
-            value.append(_each(lambda d, x, nested=nested: nested.validate(d, x, None)))
+            value.append(_each(lambda d, x, nested=self.compile(inner): nested.validate(d, x, None)))
         qvs = g.value(s, SH.qualifiedValueShape)
         if qvs is not None:
             qualified = self.compile(qvs)
             low_q, high_q = g.value(s, SH.qualifiedMinCount), g.value(s, SH.qualifiedMaxCount)
 
-            def qualified_count(d: Data, f: Node, v: list[Node]) -> list[Node]:
+            def qualified_count(d: Data, f: str, v: list[str]) -> list[str]:
                 n_ok = sum(1 for x in set(v) if qualified.validate(d, x, None))
                 if low_q is not None and n_ok < int(low_q) or high_q is not None and n_ok > int(high_q):
                     return [f]
@@ -277,42 +327,64 @@ class Shapes:
         for shape in self.roots:
             for focus in shape.focus_nodes(data):
                 shape.validate(data, focus, results)
-        return results
+        return distinct(results)
 
 
-def _each(ok: Callable[[Data, Node], bool]) -> Check:
-    def check(d: Data, f: Node, values: list[Node]) -> list[Node]:
+def _each(ok: Callable[[Data, str], bool]) -> Check:
+    def check(d: Data, f: str, values: list[str]) -> list[str]:
         return [x for x in values if not ok(d, x)]
     return check
 
 
-def _has_datatype(x: Node, dt: Node) -> bool:
-    if not isinstance(x, Literal):
+def _kind(x: str) -> str:
+    return "I" if x.startswith("<") else "B" if x.startswith("_:") else "L"
+
+
+def _text(x: str) -> str:
+    """The string value SPARQL's str() gives: an IRI without brackets, a literal's lexical form."""
+    if x.startswith("<"):
+        return x[1:-1]
+    lit = parse_literal(x)
+    return lit.lexical if lit else x
+
+
+def _has_datatype(x: str, dt: str) -> bool:
+    lit = parse_literal(x)
+    if lit is None or lit.datatype != dt:
         return False
-    actual = x.datatype or (_LANGSTRING if x.language else _STRING)
-    return actual == dt and not x.ill_typed
+    rx = _LEXICAL.get(dt)
+    if rx is not None and rx.fullmatch(lit.lexical) is None:
+        return False
+    if dt in (_DATE, _DATETIME):
+        return _when(lit.lexical, dt) is not None
+    return True
 
 
-def _node_kind(x: Node, kind: Node) -> bool:
-    iri, blank, lit = isinstance(x, URIRef), isinstance(x, BNode), isinstance(x, Literal)
-    return {SH.IRI: iri, SH.BlankNode: blank, SH.Literal: lit, SH.BlankNodeOrIRI: blank or iri,
-            SH.IRIOrLiteral: iri or lit, SH.BlankNodeOrLiteral: blank or lit}.get(kind, False)  # type: ignore[call-overload]
-
-
-def _number(x: Node) -> Any:
-    if not isinstance(x, Literal):
+def _when(lexical: str, dt: str) -> date | datetime | None:
+    try:
+        if dt == _DATE:
+            return date.fromisoformat(lexical[:10])
+        return datetime.fromisoformat(lexical.replace("Z", "+00:00"))
+    except ValueError:
         return None
-    if x.datatype in _NUMERIC:
+
+
+def _value(x: str) -> Any:
+    lit = parse_literal(x)
+    if lit is None or lit.datatype == RDF_LANGSTRING:
+        return None
+    if lit.datatype in _NUMERIC:
         try:
-            return Decimal(str(x))
+            return Decimal(lit.lexical)
         except InvalidOperation:
             return None
-    value = x.toPython()
-    return None if isinstance(value, (str, Literal)) else value
+    if lit.datatype in (_DATE, _DATETIME):
+        return _when(lit.lexical, lit.datatype)
+    return None
 
 
-def _compare(x: Node, bound: Node, op: str) -> bool:
-    a, b = _number(x), _number(bound)
+def _compare(x: str, bound: str, op: str) -> bool:
+    a, b = _value(x), _value(bound)
     if a is None or b is None:
         return False
     try:

@@ -9,10 +9,9 @@ import re
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 
 from kg.namespaces import sparql_prefixes
-from kg.store import TermConverter
+from kg.rdf import Triple, to_oxigraph
 
 SUMMARY_EVENT_TYPES = ("Visit", "Meeting", "Summit", "PhoneCall", "AgreementSigning", "JointStatement", "Statement",
                        "Sanction", "Protest")
@@ -80,13 +79,12 @@ SELECT ?q ?text ?speaker WHERE {
 } ORDER BY ?b"""
 
 
-def summarize(article: URIRef, graph: Graph, reference: Graph | None = None) -> dict[str, Any]:
+def summarize(article: str, triples: list[Triple], reference: list[Triple] | None = None) -> dict[str, Any]:
     """Load the article graph (and the reference triples it links to) into a scratch store and query it."""
     store = ox.Store()
-    convert = TermConverter()
-    store.extend(convert.quads(graph, article))
-    if reference is not None:
-        store.extend(ox.Quad(convert(s), convert(p), convert(o), ox.DefaultGraph()) for s, p, o in reference)
+    store.extend(to_oxigraph(triples, article))
+    if reference:
+        store.extend(to_oxigraph(reference))
     return summarize_store(store)
 
 

@@ -20,10 +20,12 @@ from kg import gazetteer as gz
 from kg import shacl
 from kg.iris import Minter
 from kg.namespaces import DIPSH, NIF, PREFIXES, RDF, RDFS, SH
+from kg.rdf import Triple, from_rdflib, iri, to_rdflib, value_of
 from kg.reference import ReferenceIndex, ontology_graph, reference_graph, shapes_graph
 
 Engine = TypingLiteral["fast", "pyshacl"]
-_BEGIN, _END, _ANCHOR, _CONTEXT, _STRING = NIF.beginIndex, NIF.endIndex, NIF.anchorOf, NIF.referenceContext, NIF.isString
+_BEGIN, _END, _ANCHOR, _CONTEXT, _STRING = (iri(t) for t in (NIF.beginIndex, NIF.endIndex, NIF.anchorOf,
+                                                              NIF.referenceContext, NIF.isString))
 _VIOLATION, _SPAN_SHAPE = str(SH.Violation), str(DIPSH.SpanTextShape)
 SPAN_MESSAGE = "A span's offsets must lie inside its article's text and nif:anchorOf must equal the text between them."
 
@@ -82,41 +84,39 @@ class Validator:
         gaz = gazetteer if gazetteer is not None else gz.load()
         self.reference = ReferenceIndex(reference_graph(minter, gaz))
         ontology = ontology_graph()
-        self.axioms = [(s, RDFS.subClassOf, o) for s, o in ontology.subject_objects(RDFS.subClassOf)
-                       if isinstance(s, URIRef) and isinstance(o, URIRef)]
+        self.axioms: list[Triple] = [(iri(s), iri(RDFS.subClassOf), iri(o)) for s, o in ontology.subject_objects(RDFS.subClassOf)
+                                     if isinstance(s, URIRef) and isinstance(o, URIRef)]
         self.classes = shacl.Classes((s, o) for s, _, o in self.axioms)
 
-    def data_for(self, graph: Graph) -> list[tuple[Node, Node, Node]]:
+    def data_for(self, triples: Sequence[Triple]) -> list[Triple]:
         """The article's triples with the reference triples its shapes need."""
-        triples = list(graph)
-        linked = {o for _, _, o in triples if isinstance(o, URIRef)}
-        return triples + self.reference.closure(linked)
+        linked = {o for _, _, o in triples if o.startswith("<")}
+        return [*triples, *self.reference.closure(linked)]
 
-    def validate(self, items: Sequence[tuple[URIRef, Graph]]) -> list[Report]:
+    def validate(self, items: Sequence[tuple[str, Sequence[Triple]]]) -> list[Report]:
+        """``items``: (article IRI, its triples) pairs."""
         if self.engine == "pyshacl":
-            return [self._report(iri, results) for (iri, _), results in zip(items, self._pyshacl(items))]
+            return [self._report(name, results) for (name, _), results in zip(items, self._pyshacl(items))]
         reports = []
-        for iri, graph in items:
+        for name, graph in items:
             triples = self.data_for(graph)
-            results = [_result(r) for r in shacl.distinct(self.shapes.validate(shacl.Data(triples, self.classes)))]
-            reports.append(self._report(iri, results + span_results(triples)))
+            results = [_result(r) for r in self.shapes.validate(shacl.Data(triples, self.classes, self.shapes.target_predicates))]
+            reports.append(self._report(name, results + span_results(triples)))
         return reports
 
-    def _report(self, iri: URIRef, results: list[Result]) -> Report:
-        violations = [r for r in results if r.severity == str(SH.Violation)]
-        warnings = [r for r in results if r.severity != str(SH.Violation)]
+    def _report(self, name: str, results: list[Result]) -> Report:
+        violations = [r for r in results if r.severity == _VIOLATION]
+        warnings = [r for r in results if r.severity != _VIOLATION]
         ok = not violations
-        return Report(iri, ok, violations, warnings, _text(violations + warnings, ok, iri))
+        return Report(URIRef(name), ok, violations, warnings, _text(violations + warnings, ok, name))
 
-    def _pyshacl(self, items: Sequence[tuple[URIRef, Graph]]) -> list[list[Result]]:
+    def _pyshacl(self, items: Sequence[tuple[str, Sequence[Triple]]]) -> list[list[Result]]:
         """pySHACL over one data graph per article: the reference engine, for checks and for `--engine pyshacl`."""
         from pyshacl import validate as shacl_validate
         out = []
         for _, graph in items:
-            data = Graph()
             triples = self.data_for(graph)
-            for t in triples + self.axioms:
-                data.add(t)
+            data = to_rdflib(triples + self.axioms)
             _, report, _ = shacl_validate(data, shacl_graph=self.shapes_graph, inference="none", inplace=True,
                                           advanced=False, abort_on_first=False, allow_warnings=True,
                                           allow_infos=True, meta_shacl=False)
@@ -125,10 +125,10 @@ class Validator:
 
 
 def _result(r: shacl.Result) -> Result:
-    return Result(str(r.severity), str(r.focus), str(r.path) if r.path is not None else None, r.message, str(r.shape))
+    return Result(r.severity, value_of(r.focus), r.path, r.message, r.shape)
 
 
-def _text(results: list[Result], conforms: bool, graph: URIRef) -> str:
+def _text(results: list[Result], conforms: bool, graph: str) -> str:
     lines = [f"{graph}: {'conforms' if conforms else 'does not conform'}"]
     for r in results:
         kind = (r.severity or "").rsplit("#", 1)[-1]
@@ -136,33 +136,32 @@ def _text(results: list[Result], conforms: bool, graph: URIRef) -> str:
     return "\n".join(lines)
 
 
-def span_results(triples: Iterable[tuple[Node, Node, Node]]) -> list[Result]:
-    begins: dict[Node, Node] = {}
-    ends: dict[Node, Node] = {}
-    anchors: dict[Node, Node] = {}
-    contexts: dict[Node, Node] = {}
-    texts: dict[Node, str] = {}
-    wanted = {_BEGIN: begins, _END: ends, _ANCHOR: anchors, _CONTEXT: contexts}
+def span_results(triples: Iterable[Triple]) -> list[Result]:
+    begins: dict[str, str] = {}
+    ends: dict[str, str] = {}
+    anchors: dict[str, str] = {}
+    contexts: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    wanted = {_BEGIN: begins, _END: ends, _ANCHOR: anchors, _CONTEXT: contexts, _STRING: texts}
     for s, p, o in triples:
         table = wanted.get(p)
         if table is not None:
             table[s] = o
-        elif p == _STRING:
-            texts[s] = str(o)
     out = []
     for span, b in begins.items():
         e, a = ends.get(span), anchors.get(span)
-        text = texts.get(contexts.get(span))  # type: ignore[arg-type]
-        if e is None or a is None or text is None:
+        context = texts.get(contexts.get(span, ""))
+        if e is None or a is None or context is None:
             continue  # missing parts are reported by the core shapes
         try:
-            begin, end = int(b), int(e)
-        except (TypeError, ValueError):
+            begin, end = int(value_of(b)), int(value_of(e))
+        except ValueError:
             continue  # a wrong datatype is reported by the core shapes
+        text = value_of(context)
         if not 0 <= begin <= end <= len(text):
-            out.append(Result(_VIOLATION, str(span), str(_END), SPAN_MESSAGE, _SPAN_SHAPE))
-        elif text[begin:end] != str(a):
-            out.append(Result(_VIOLATION, str(span), str(_ANCHOR), SPAN_MESSAGE, _SPAN_SHAPE))
+            out.append(Result(_VIOLATION, value_of(span), str(NIF.endIndex), SPAN_MESSAGE, _SPAN_SHAPE))
+        elif text[begin:end] != value_of(a):
+            out.append(Result(_VIOLATION, value_of(span), str(NIF.anchorOf), SPAN_MESSAGE, _SPAN_SHAPE))
     return out
 
 

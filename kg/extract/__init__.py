@@ -11,7 +11,7 @@ from kg.extract.lexicon import lexicon_for
 from kg.extract.mentions import MentionFinder, Mentions, find_mentions
 from kg.extract.quotes import FoundQuote, find_quotes
 from kg.extract.text import Quotation, Sentence, quotations, sentences
-from kg.extract.titles import canonical, titles_in
+from kg.extract.titles import canonical
 from kg.extract import topics as tp
 from kg.model import (
     Agreement, Article, Country, Event, Findings, Office, Organization, Participant, Person, Place, Quote, Span, Topic,
@@ -29,7 +29,7 @@ def extract(article: Article, gazetteer: gz.Gazetteer | None = None) -> Findings
     events = event_finder.run()
     agreements = find_agreements(text, sents, events)
     said = find_quotes(text, sents, quotes, mentions)
-    topic_hits = _topics(text, sents, quotes, mentions, events, agreements, event_finder.background, gaz)
+    topic_hits = _topics(text, sents, quotes, mentions, finder, events, agreements, event_finder.background, gaz)
     news_date = event_finder.news_date[0] if event_finder.news_date else None
     return _findings(article, mentions, finder, events, agreements, said, topic_hits, news_date)
 
@@ -50,10 +50,11 @@ def main_pair(sents: list[Sentence], mentions: Mentions) -> list[str]:
     return sorted(score, key=lambda c: (-score[c], first_seen[c]))[:2]
 
 
-def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions: Mentions, events: list[FoundEvent],
-            agreements: list[FoundAgreement], background: set[int], gaz: gz.Gazetteer) -> dict[str, tp.TopicHit]:
+def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions: Mentions, finder: MentionFinder,
+            events: list[FoundEvent], agreements: list[FoundAgreement], background: set[int],
+            gaz: gz.Gazetteer) -> dict[str, tp.TopicHit]:
     masked = [(m.start, m.stop) for lst in mentions.by_sentence for m in lst if m.kind in ("org", "person")]
-    masked += [(t.begin, t.end) for s in sents for t in titles_in(text, s.begin, s.end)]
+    masked += [(t.begin, t.end) for i in range(len(sents)) for t in finder.titles(i)]
     for a in agreements:
         if a.title:
             at = text.find(a.title)
@@ -63,7 +64,7 @@ def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions:
     quoted = [(q.open_mark, q.close_mark) for q in quotes]
     hits: dict[str, tp.TopicHit] = {}
     for i, s in enumerate(sents):
-        unquoted = "".join(" " if any(a <= k <= b for a, b in quoted) else c for k, c in enumerate(s.text, s.begin))
+        unquoted = _blank(s.text, s.begin, quoted)
         about = tp.is_about(unquoted)
         weight = tp.sentence_weight(s.paragraph < 0, s.paragraph == 0, i in reporting, about, i in background)
         tp.weigh(text, s.begin, s.end, weight, masked, hits, about)
@@ -74,6 +75,16 @@ def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions:
                 hit.weight += weight / 2           # the body named stands for its field, half as much as a word
                 hit.spans.append(Span.of(text, m.start, m.stop))
     return {h.concept: h for h in tp.kept(hits)}
+
+
+def _blank(text: str, offset: int, ranges: list[tuple[int, int]]) -> str:
+    """``text`` (which starts at ``offset``) with the characters inside ``ranges`` (inclusive) blanked."""
+    chars = list(text)
+    end = offset + len(text)
+    for a, b in ranges:
+        for k in range(max(a, offset), min(b + 1, end)):
+            chars[k - offset] = " "
+    return "".join(chars)
 
 
 def _office(info, finder: MentionFinder, published) -> Office | None:  # type: ignore[no-untyped-def]

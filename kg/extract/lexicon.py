@@ -52,6 +52,7 @@ class Lexicon:
     def __init__(self, gaz: gz.Gazetteer) -> None:
         self.gaz = gaz
         self.table: dict[tuple[str, ...], list[Entry]] = {}
+        self._first: dict[str, int] | None = None
         for c in gaz.countries.values():
             self._add(c.name, Entry("country", c.iso3))
             for alias in c.aliases:
@@ -87,6 +88,15 @@ class Lexicon:
             for alias in p.aliases:
                 self._add(alias, Entry(kind, capital_of or p.name, p.country))
 
+    @property
+    def first(self) -> dict[str, int]:
+        """First token key -> the longest phrase starting with it."""
+        if self._first is None:
+            self._first = {}
+            for key in self.table:
+                self._first[key[0]] = max(self._first.get(key[0], 0), len(key))
+        return self._first
+
     def _add(self, phrase: str, entry: Entry) -> None:
         toks = tokenize(phrase, 0, len(phrase))
         if not toks or len(toks) > MAX_TOKENS:
@@ -102,14 +112,16 @@ class Lexicon:
         """Longest matches, left to right, not overlapping."""
         out: list[Match] = []
         i, n = 0, len(tokens)
-        table = self.table
+        table, first = self.table, self.first
+        keys = [t.key for t in tokens]
         while i < n:
-            if not tokens[i].is_cap:
+            longest = first.get(keys[i]) if tokens[i].is_cap else None
+            if not longest:
                 i += 1
                 continue
             found = None
-            for j in range(min(n, i + MAX_TOKENS), i, -1):
-                entries = table.get(tuple(t.key for t in tokens[i:j]))
+            for j in range(min(n, i + longest), i, -1):
+                entries = table.get(tuple(keys[i:j]))
                 if not entries:
                     continue
                 surface = text[tokens[i].begin:tokens[j - 1].end]

@@ -159,6 +159,15 @@ class MentionFinder:
         self.out = Mentions(by_sentence=[[] for _ in sentences])
         self.matches = [lexicon.scan(s.tokens, text) for s in sentences]
         self.pending: list[tuple[PersonInfo, re.Match[str], int]] = []
+        self._titles: dict[int, list[Title]] = {}
+
+    def titles(self, i: int) -> list[Title]:
+        """Every office title in sentence ``i`` (computed once)."""
+        hit = self._titles.get(i)
+        if hit is None:
+            s = self.sentences[i]
+            hit = self._titles[i] = titles_in(self.text, s.begin, s.end, s.tokens)
+        return hit
 
     # -- the whole pass ------------------------------------------------------------------------
 
@@ -410,7 +419,7 @@ class MentionFinder:
         hon = HONORIFIC.search(text, lo, gap_end)
         if hon:
             gap_end = hon.start()
-        candidates = titles_in(text, lo, gap_end)
+        candidates = [t for t in self.titles(i) if t.begin >= lo and t.end <= gap_end]
         for t in reversed(candidates):
             between = text[t.end:gap_end]
             complement = COMPLEMENT.match(text, t.end, gap_end)
@@ -649,7 +658,7 @@ class MentionFinder:
         self.out.by_sentence[i].append(Mention(span.begin, span.end, i, "country", iso3, iso3, form))
 
     def _place(self, i: int, span: Span, name: str, country: str | None) -> None:
-        entry = _find_place(self.gaz, name, country)
+        entry = self.gaz.place(name, country)
         canonical_name = entry.name if entry else name
         key = (canonical_name, country)
         info = self.out.places.get(key)
@@ -732,14 +741,6 @@ def _rank_offices(terms: list[gz.OfficeTerm]) -> list[gz.OfficeTerm]:
     order = {"President": 0, "King": 0, "Queen": 0, "Emir": 0, "Prime Minister": 1, "Chancellor": 1,
              "Crown Prince": 2, "Vice President": 3, "Foreign Minister": 4, "Defence Minister": 5}
     return sorted(terms, key=lambda t: order.get(t.office, 9))
-
-
-def _find_place(gaz: gz.Gazetteer, name: str, country: str | None) -> gz.PlaceEntry | None:
-    key = fold(name)
-    for entry in gaz.places:
-        if (fold(entry.name) == key or key in (fold(a) for a in entry.aliases)) and country in (None, entry.country):
-            return entry
-    return None
 
 
 def find_mentions(text: str, sentences: list[Sentence], lexicon: Lexicon, published: date | None) -> tuple[Mentions, MentionFinder]:

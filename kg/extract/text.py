@@ -24,19 +24,18 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("’", "'")
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    begin: int
-    end: int
-    text: str
+    """A word or punctuation mark; ``key`` is its folded form for lookups."""
 
-    @property
-    def is_cap(self) -> bool:
-        return self.text[:1].isupper()
+    __slots__ = ("begin", "end", "text", "key", "is_cap")
 
-    @property
-    def key(self) -> str:
-        return fold(self.text.rstrip(".")) if len(self.text) > 1 else fold(self.text)
+    def __init__(self, begin: int, end: int, text: str) -> None:
+        self.begin, self.end, self.text = begin, end, text
+        self.key = fold(text.rstrip(".")) if len(text) > 1 else fold(text)
+        self.is_cap = text[:1].isupper()
+
+    def __repr__(self) -> str:
+        return f"Token({self.begin}, {self.end}, {self.text!r})"
 
 
 @dataclass(slots=True)

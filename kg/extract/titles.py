@@ -6,7 +6,9 @@ are all the canonical office "Foreign Minister"; the label keeps what the text s
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _DOMAINS = (r"foreign|foreign affairs|external affairs|defen[cs]e|finance|economy|economic affairs|trade|"
             r"commerce|industry|interior|home|home affairs|justice|energy|oil|petroleum|health|education|"
@@ -28,7 +30,7 @@ _CORE = (
     rf"(?:communications\s+)?director(?:[\s-]+general)?|chair(?:man|woman|person)?|first\s+lady|"
     rf"speaker|governor|mayor|senator|commissioner|chief\s+executive|ceo|head|chief|leader|minister"
 )
-_MODIFIERS = r"(?:(?:former|then|acting|interim|outgoing|incoming|visiting|the|new|newly\s+elected)[\s-]+)*"
+_MODIFIERS = r"(?:(?:former|then|acting|interim|outgoing|incoming|visiting|new|newly\s+elected)[\s-]+)*"
 TITLE = re.compile(rf"(?P<mod>{_MODIFIERS})(?P<core>{_CORE})(?P<plural>s)?\b", re.IGNORECASE)
 # An "of ..." complement naming the body the office belongs to: "chief of the General Staff of the Russian Armed Forces"
 COMPLEMENT = re.compile(rf"\s+of\s+(?:the\s+)?(?:(?:utility|company|firm|group|bank)\s+)?(?P<body>{_CAP}(?:\s+(?:of\s+|and\s+|for\s+|the\s+)*{_CAP})*)")
@@ -118,10 +120,33 @@ def title_at(text: str, begin: int, end: int) -> Title | None:
     return _title(m, text) if m else None
 
 
-def titles_in(text: str, begin: int, end: int) -> list[Title]:
+# A title can only start with one of these words; trying the regex at those words alone is 20x faster
+# than letting it scan every position.
+_STARTS = frozenset("""first deputy prime vice president president-elect premier chancellor king queen crown emir sultan
+    minister secretary under under-secretary-general secretary-general high special envoy ambassador presidential
+    spokesperson spokesman spokeswoman press chief national communications director director-general chair chairman
+    chairwoman chairperson speaker governor mayor senator commissioner head leader ceo former then then- acting interim
+    outgoing incoming visiting new newly foreign external defence defense finance economy economic trade commerce
+    industry interior home justice energy oil petroleum health education agriculture environment climate culture
+    tourism labour labor transport information communication digital science security infrastructure development
+    budget treasury mining water fisheries immigration intelligence""".split())
+
+
+def titles_in(text: str, begin: int, end: int, tokens: Sequence[Any] | None = None) -> list[Title]:
+    """Every title in text[begin:end]; with ``tokens`` (kg.extract.text.Token), only tried where one can start."""
     out = []
-    for m in TITLE.finditer(text, begin, end):
-        if m.start() > 0 and (text[m.start() - 1].isalnum()):
+    if tokens is None:
+        for m in TITLE.finditer(text, begin, end):
+            if m.start() > 0 and (text[m.start() - 1].isalnum()):
+                continue
+            out.append(_title(m, text))
+        return out
+    reached = begin
+    for tok in tokens:
+        if tok.begin < reached or tok.key not in _STARTS:
             continue
-        out.append(_title(m, text))
+        m = TITLE.match(text, tok.begin, end)
+        if m is not None:
+            out.append(_title(m, text))
+            reached = m.end()
     return out
