@@ -31,6 +31,11 @@ _DATELINES = (
 )
 _PUBLICADO = re.compile(r"(?:Publicado|Published|Posted|Updated|Atualizado)\s+(?:em|on|at)?\s*"
                         r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s*(?:às|at)?\s*(?P<h>\d{1,2})[h:](?P<min>\d{2}))?")
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d{2})(?![\d.])")
+_BY = re.compile(r"(?:By|Por|Von|Par)\s+(?P<name>[A-Z][^,|·•\d]{1,60}?)(?:\s*[,|·•]\s*.*)?$")
+_OUTLET = re.compile(r"\b(?:Gazette|Times|Post|News|Herald|Review|Daily|Journal|Tribune|Monitor|Observer|Chronicle|Wire|"
+                     r"Press|Agency|Report|Dispatch|Courier|Ledger|Weekly|Magazine|Radio|TV|Television|Telegraph|"
+                     r"Guardian|Express|Mail|Star|Standard|Sun|Mirror|Bulletin|Digest|Insider|Today|Online|Media)\b|\.(?:com|net|org)\b")
 _HEADER_SEP = re.compile(r"\s+[—–|·•-]\s+|\s*[|·•]\s*")
 _WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b,?\s*")
 _MD_MARKUP = re.compile(r"[*_`#>]+")
@@ -233,6 +238,11 @@ def _parse_loose(article: Article, lines: list[tuple[int, int]]) -> None:
     titles: list[tuple[int, int]] = []
     for b, e in header:
         line = text[b:e]
+        by = _BY.match(_clean_header(line))
+        if by and article.author is None:
+            article.author = by.group("name").strip()
+            _header_date(article, line)
+            continue
         if _header_date(article, line) is None:
             titles.append((b, e))
             continue
@@ -241,9 +251,13 @@ def _parse_loose(article: Article, lines: list[tuple[int, int]]) -> None:
             if not clean or _WEEKDAY.sub("", clean).strip() == "":
                 continue
             if _header_date(Article(source="", text=""), clean) is not None or re.search(r"\d", clean):
-                # "Brussels, 4 April 2023": a place in front of the date names the dateline
-                lead = re.match(r"([A-Z][^\d,]+?),\s+\d", clean)
-                if lead and article.dateline is None:
+                # "Brussels, 4 April 2023": a place in front of the date names the dateline;
+                # "Angus & Mearns Gazette, 20 October 2023": an outlet names the publisher.
+                lead = re.match(r"([A-Z][^\d,]+?),\s+(?:\w+day,?\s+)?\d", clean)
+                if lead and _OUTLET.search(lead.group(1)):
+                    if article.publisher is None:
+                        article.publisher = lead.group(1).strip()
+                elif lead and article.dateline is None:
                     at = text.find(lead.group(1), b, e)
                     if at >= 0:
                         article.dateline = Span.of(text, at, at + len(lead.group(1)))
@@ -276,4 +290,20 @@ def _header_date(article: Article, line: str) -> date | None:
             if article.published is None:
                 article.published = day
             return day
+    m = _NUMERIC_DATE.search(line)
+    if m:
+        day = numeric_date(m.group("a"), m.group("b"), m.group("y"))
+        if day and article.published is None:
+            article.published = day
+        return day
     return None
+
+
+def numeric_date(a: str, b: str, y: str) -> date | None:
+    """'22.07.2022', '14/04/2023': day first, as most of the world writes it, unless that cannot be."""
+    first, second = int(a), int(b)
+    day, month = (second, first) if first <= 12 < second else (first, second)
+    try:
+        return date(int(y), month, day)
+    except ValueError:
+        return None

@@ -85,6 +85,7 @@ class Gazetteer:
     organizations: dict[str, OrgEntry]
     places: tuple[PlaceEntry, ...]
     metonyms: dict[str, str] = field(default_factory=dict)  # "White House" -> "USA": a seat standing for a state
+    regions: tuple[str, ...] = ()     # names and adjectives of world regions: "South America", "South American"
 
     def terms_of(self, person: str) -> list[OfficeTerm]:
         return self._terms.get(person, [])
@@ -157,7 +158,9 @@ def load_from(directory: Path) -> Gazetteer:
         for r in _rows(directory / "places.csv")
     )
     metonyms = {r["name"]: r["iso3"] for r in _rows(directory / "metonyms.csv")}
-    return Gazetteer(countries, terms, orgs, places, metonyms)
+    regions = tuple(n for r in _rows(directory / "regions.csv")
+                    for n in (r["name"], *_multi(r.get("aliases")), *_multi(r.get("adjectives"))))
+    return Gazetteer(countries, terms, orgs, places, metonyms, regions)
 
 
 @cache

@@ -148,8 +148,7 @@ def as_written(name: str, surfaces: list[str]) -> str:
     """The fullest form of the name the article itself uses ("Yoon Suk-yeol"), else the canonical one."""
     forms = [" ".join(re.sub(r"[\"“”][^\"“”]*[\"”]", " ", f).split()) for f in surfaces]
     best = max(forms, key=len, default="")
-    words = lambda t: len(re.split(r"[\s-]+", t.strip()))  # noqa: E731
-    return best if best and words(best) >= words(name) else name
+    return best if len(best.split()) >= 2 or len(name.split()) < 2 and best else name
 
 
 def _q(store: ox.Store, query: str) -> Any:

@@ -20,7 +20,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("PhoneCall", re.compile(r"\b(?:spoke|speaks|spoken|talked|talks|conversation|conversed)\s+(?:by|over\s+the|on\s+the|via)\s+"
                              r"(?:tele)?phone\b|\b(?:tele)?phone\s+(?:call|conversation|talks)\b|\bphoned\b|"
                              r"\b(?:video|virtual)\s+call\b|\bheld\s+a\s+call\b|\b(?:first|second|latest)\s+call\b", _I)),
-    ("JointStatement", re.compile(r"\bjoint\s+(?:statement|declaration|communiqu[eé])s?\b", _I)),
+    ("JointStatement", re.compile(r"\bjoint\s+(?:[\w-]+\s+){0,2}(?:statement|declaration|communiqu[eé]|text|letter|"
+                                  r"op-ed|article)s?\b", _I)),
     ("AgreementSigning", re.compile(
         r"\bsign(?:ed|ing|s)?\b(?!\s+(?:of|that)\b)|\binked\b|\bput\s+(?:his|her|their)\s+signatures?\b|"
         r"\bconclude[ds]?\s+(?:\w+\s+){0,4}(?:agreements?|memorand\w+|accords?|deals?|treat(?:y|ies)|pacts?|MoUs?)\b|"
@@ -38,6 +39,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"\blanded\s+(?:at|in)\b|\bflew\s+(?:in)?to\b|\btravell?ed\s+to\b|\btrip\b|\btour\s+of\b", _I)),
     ("Meeting", re.compile(r"\b(?:held|holds|hold|holding)\s+(?:\w+\s+){0,2}talks\b|\btalks\s+(?:with|between)\b|"
                            r"\b(?:for|in)\s+(?:\w+\s+)?talks\b|\bhost(?:ed|s|ing)\b(?=\s+(?:his|her|their|visiting|[A-Z]))|"
+                           r"\btalks\s+in\b|\bdays\s+of\s+talks\b|\b(?:met|meeting|gathered|convened)\s+in\s+(?=[A-Z])|"
+                           r"\b(?:government|intergovernmental|bilateral)\s+consultations\b|\bconsultations\s+(?:with|between|in)\b|"
                            r"\bthe\s+talks\b|\b(?:one-on-one|bilateral|closed-door|face-to-face)\s+(?:talks|meeting)\b|"
                            r"\bmet\b|\bmeets\b|\bmeeting\s+(?:with|between)\b|\btalks\s+began\b|\bthe\s+meeting\b|"
                            r"\bthe\s+two\s+(?:presidents|leaders|prime\s+ministers|ministers)\s+talked\b", _I)),
@@ -57,19 +60,40 @@ _FUTURE = re.compile(
     r"commit\w*|resolve\w*|prepare\w*|look\w* forward|propos\w*|invit\w*|call\w* for|urge\w*|readiness)\b[^.;]{0,50}?\bto\s+"
     r"(?:\w+\s+){0,3}$|\b(?:ahead\s+of|before|upcoming|next|future|planned|proposed|possible|potential|"
     r"would-be|first\s+planned\s+for)\s+(?:the\s+)?(?:\w+\s+){0,2}$)", _I)
-_PAST = re.compile(r"\b(?:last|previous)\s+(?:week|month|year|summer|spring|autumn|winter|time)\b|\b(?:weeks|months|years|decades)\s+"
+_PLANS = re.compile(r"\b(?:is|are|was|were)\s+(?:next\s+|also\s+)?due\b|"
+                    r"\b(?:is|are|was|were)\s+(?:next\s+)?(?:expected|scheduled|set|slated|planning|going)\s+to\b|"
+                    r"\b(?:will|shall)\s+(?:travel|visit|fly|go|head|meet|attend|host)\b|\bplans?\s+to\b|"
+                    r"\bbefore\s+(?:flying|travelling|traveling|heading|leaving|returning)\b", _I)
+_PAST = re.compile(r"\b(?:last|previous)\s+(?:week|month|year|summer|spring|autumn|winter|time|Monday|Tuesday|Wednesday|"
+                   r"Thursday|Friday|Saturday|Sunday)\b|\b(?:has|have|had)\s+(?:twice|already|repeatedly|previously|"
+                   r"several\s+times|long)\b|\b(?:weeks|months|years|decades)\s+"
                    r"(?:ago|after|before|earlier)\b|\bago\b|\bpreviously\b|\bhad\s+(?:previously|already|earlier)\b|"
                    r"\bthe\s+(?:last|previous)\s+(?:\w+\s+){0,3}to\b", _I)
 # Relative clauses and "since ..." phrases say something about the past of a thing, not when the news happened.
-_ASIDE = re.compile(r"(?:,\s*|\s)(?:which|who|whom|whose)\b[^,;]*|\bsince\s+[\w-]+|\bthat\s+had\s+been\b[^,;]*", _I)
+_ASIDE = re.compile(r"(?:,\s*|\s)(?:which|who|whom|whose|where)\b[^,;]*|\bsince\s+[\w-]+|\bthat\s+had\s+been\b[^,;]*|"
+                    r"\b(?:signed|concluded|adopted|agreed|established|founded|reached|launched|created|built|held|"
+                    r"brokered|announced|set\s+up)\s+(?:\w+\s+){0,3}?in\s+(?:\w+\s+)?(?:19|20)\d\d\b", _I)
 _THERE = re.compile(r"^There\s+(?!(?:is|are|was|were|has|have|had|will|would|remains?|seems?)\b)")
 _CAUSE = re.compile(r"\b(?:in\s+response\s+to|in\s+retaliation\s+for|because\s+of|due\s+to|amid|over\s+(?:its|their|the)|"
                     r"following|for\s+(?:its|their)\s+role|against\s+the\s+backdrop|about|regarding|concerning|"
-                    r"discussing|to\s+discuss|ahead\s+of)\b", _I)
+                    r"discussing|to\s+discuss|ahead\s+of)\b|\bon\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                    r"Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+                    r"(?=[A-Z])", _I)
 _PLURAL_REF = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|prime\s+ministers|premiers|heads\s+of\s+(?:state|government)|"
                          r"sides|countries|nations|governments|ministers|foreign\s+ministers|delegations|neighbours|neighbors|allies)|"
                          r"both\s+(?:sides|leaders|countries|governments)|the\s+(?:leaders|prime\s+ministers|presidents)|"
                          r"(?:^|[.;]\s+)they\b|each\s+other)\b", _I)
+# A group as the subject: "West African heads of state meeting in Abuja", "EU foreign ministers met in Kyiv".
+_COLLECTIVE = re.compile(r"\b(?:leaders|heads\s+of\s+(?:state|government)(?:\s+and\s+government)?|presidents|prime\s+ministers|"
+                         r"(?:foreign|defence|defense|finance|trade)\s+ministers|ministers|delegations|member\s+states|"
+                         r"republics|governments|allies|partners|(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+                         r"(?:countries|nations|states|sides))\b", _I)
+# Who else took part: "Around the table were ...", "Liberia and The Gambia sent their foreign ministers".
+_ATTENDANCE = re.compile(r"\b(?:attended|took\s+part|participated|were\s+(?:also\s+)?present|around\s+the\s+table|"
+                         r"joined|presided\s+over|chaired|sent\s+(?:(?:their|its|his|her|a)\s+)?(?:[\w-]+\s+){0,2}(?:ministers?|"
+                         r"delegations?|envoys?|representatives?|ambassadors?|deputy|deputies|secretary|officials?)\b|"
+                         r"(?:was|were)\s+represented\s+by|"
+                         r"in\s+attendance|hosted\s+by|among\s+the\s+(?:guests|participants|leaders))\b", _I)
 _DEFINITE = re.compile(r"\bthe\s+(?:\w+\s+){0,2}$", _I)
 _TO_PLACE = re.compile(r"\b(?:to|in|into|at)\s+(?:the\s+)?$", _I)
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", _I)
@@ -118,6 +142,7 @@ class EventFinder:
         self.past_places: set[str] = set()
         self.background: set[int] = set()
         self.news_date: tuple[date, DatePrecision, Span | None] | None = None
+        self.pending: list[FoundEvent] = []
         self.main_people = self._main_people()
 
     def _main_people(self) -> dict[str, str]:
@@ -134,7 +159,7 @@ class EventFinder:
             if s.paragraph < 0:
                 continue                                   # the headline repeats the news; the body reports it
             self._sentence(i, s)
-        return self.events
+        return self.finish()
 
     # -- per sentence --------------------------------------------------------------------------
 
@@ -155,10 +180,16 @@ class EventFinder:
                     continue
                 found.append((t.start(), etype, t))
         found.sort(key=lambda x: x[0])
+        asides = [(s.begin + m.start(), s.begin + m.end()) for m in re.finditer(r",\s*where\b[^;]*", s.text, _I)]
+        relatives = [(s.begin + m.start(), s.begin + m.end())
+                     for m in re.finditer(r",\s*(?:who|which|whose)\b[^,;]*", s.text, _I)]
         for _, etype, t in found:
-            if past or self._future(s, t):
+            if past or self._future(s, t) or any(a <= t.start() < b for a, b in asides):
                 continue
-            earlier = next((e for e in self.events if _same_kind(e.type, etype)), None)
+            clause = next(((a, b) for a, b in relatives if a <= t.start() < b), None)
+            if clause is not None and self._past_text(self.text[clause[0]:clause[1]]):
+                continue                                   # "Xi, who visited Riyadh in December and ..."
+            earlier = next((e for e in self.events + self.pending if _same_kind(e.type, etype)), None)
             if earlier is not None and _DEFINITE.search(self.text, max(s.begin, t.start() - 20), t.start()):
                 earlier.references.append(self._clause(s, t))   # "the signing", "the trip", "the designations"
                 continue
@@ -168,10 +199,51 @@ class EventFinder:
                 continue                                   # "Erdoğan travelled to Sochi" after "met in Sochi last week"
             if len({a.country or a.ref for a in actors}) < 2:
                 actors = self._anaphora(s, t, etype, actors)
-            if len({a.country or a.ref for a in actors}) < 2:
-                continue
             span = self._clause(s, t)
-            self._add(FoundEvent(etype, actors, span, i, when, precision, when_span, place, spans=[span]))
+            event = FoundEvent(etype, actors, span, i, when, precision, when_span, place, spans=[span])
+            if len({a.country or a.ref for a in actors}) < 2:
+                if _COLLECTIVE.search(self._unquoted(s)[:t.start() - s.begin]):
+                    self.pending.append(event)             # participants named later, or those of the main gathering
+                continue
+            self._add(event)
+        unquoted = self._unquoted(s)
+        if not past and not found and _ATTENDANCE.search(unquoted) and not _PLANS.search(unquoted) \
+                and not _FUTURE.search(unquoted):
+            self._attendance(i, s)
+
+    def _attendance(self, i: int, s: Sentence) -> None:
+        """People and states named as attending join the latest meeting or summit."""
+        target = next((e for e in reversed(self.pending + self.events) if e.type in ("Meeting", "Summit")), None)
+        if target is None:
+            return
+        for m in self.m.in_sentence(i):
+            if self._in_quote(m.start) or m.kind not in ("person", "country"):
+                continue
+            if m.kind == "country" and m.form == "demonym" and self._demonym_of_person(i, m):
+                continue
+            actor = Actor(m.kind, m.ref, m.country if m.kind == "person" else m.ref)
+            if not any(a.ref == actor.ref or actor.kind == "country" and a.country == actor.country for a in target.actors):
+                target.actors.append(actor)
+        target.references.append(s.span())
+
+    def finish(self) -> list[FoundEvent]:
+        """Pending group events take their participants from the largest gathering; then only the events of
+        the reported occasion are kept."""
+        groups = [e for e in self.pending + self.events if len(e.countries()) >= 2]
+        largest = max(groups, key=lambda e: len(e.countries()), default=None)
+        for e in self.pending:
+            if len({a.country or a.ref for a in e.actors}) < 2 and largest is not None and largest is not e:
+                for a in largest.actors:
+                    if not any(b.ref == a.ref for b in e.actors):
+                        e.actors.append(Actor(a.kind, a.ref, a.country, "signatory" if e.type == "AgreementSigning"
+                                              else "speaker" if e.type == "JointStatement" else "participant"))
+            if len({a.country or a.ref for a in e.actors}) >= 2:
+                self._add(e)
+        for e in self.events:
+            if len(e.countries()) >= 2:
+                e.actors = [a for a in e.actors if not (a.kind == "organization" and a.country is None)]
+        self.events.sort(key=lambda e: e.span.begin)
+        return self.events
 
     def _date(self, i: int, s: Sentence) -> tuple[date | None, DatePrecision, Span | None]:
         asides = [(m.start() + s.begin, m.end() + s.begin) for m in _ASIDE.finditer(s.text)]
@@ -181,6 +253,14 @@ class EventFinder:
             if d.value is not None:
                 return d.value, d.precision, Span.of(self.text, d.begin, d.end)
         return None, "day", None
+
+    def _past_text(self, text: str) -> bool:
+        if _PAST.search(text):
+            return True
+        for d in find_dates(text, 0, len(text), self.published):
+            if d.value is not None and self.published is not None and d.value < self.published - timedelta(days=10):
+                return True
+        return False
 
     def _is_past(self, i: int, s: Sentence, when: date | None) -> bool:
         if when is not None and self.published is not None and when < self.published - timedelta(days=10):
@@ -200,7 +280,10 @@ class EventFinder:
     def _future(self, s: Sentence, t: re.Match[str]) -> bool:
         before = self.text[max(s.begin, t.start() - 90):t.start()]
         clause = re.split(r"[;:]|,\s+(?:and|but|while|which|who)\b|\bthat\b", before)[-1]
-        return bool(_FUTURE.search(clause))
+        if _FUTURE.search(clause):
+            return True
+        # "Li is next due in Munich ..., before flying on to Paris for a summit": the sentence is about plans.
+        return bool(_PLANS.search(self._unquoted(s)[:t.start() - s.begin]))
 
     def _in_quote(self, offset: int) -> bool:
         return any(a <= offset <= b for a, b in self.quotes)
@@ -278,7 +361,7 @@ class EventFinder:
 
     def _clause_bounds(self, s: Sentence, t: re.Match[str]) -> tuple[int, int]:
         begin, end = s.begin, s.end
-        for m in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s+", s.text):
+        for m in re.finditer(r"[,;]\s+(?:and|but|while|whereas)\s+(?=[a-z])", s.text):
             at = s.begin + m.start()
             if at < t.start():
                 begin = s.begin + m.end()
@@ -293,7 +376,7 @@ class EventFinder:
         "Turkey, the last ally to ratify Finland's membership, lodged ..."; "Blinken, whose government is ...".
         """
         out = []
-        for m in re.finditer(r",\s*(?:the|a|an|which|who|whom|whose)\b[^,;]*(?:,|$)", s.text, _I):
+        for m in re.finditer(r",\s*(?:the|a|an|which|who|whom|whose|where)\b[^,;]*(?:,|$)", s.text, _I):
             a, b = s.begin + m.start(), s.begin + m.end()
             if not a <= t.start() < b:
                 out.append((a, b))
@@ -360,7 +443,7 @@ class EventFinder:
         """'the two leaders', 'the talks', 'the prime ministers signed': the article's main pair of states."""
         text = self.text[s.begin:s.end]
         definite = _DEFINITE.search(self.text, max(s.begin, t.start() - 20), t.start()) is not None
-        if not (_PLURAL_REF.search(text) or definite):
+        if not (_PLURAL_REF.search(text) or definite or s.paragraph <= 1 and self.events):
             return actors
         earlier = next((e for e in self.events if e.type == etype or {e.type, etype} <= {"Meeting", "Summit"}), None)
         if earlier is not None and definite:
@@ -388,8 +471,7 @@ class EventFinder:
                 same = e.countries() == event.countries() or (e.countries() <= event.countries() or event.countries() <= e.countries()) \
                     and len(e.countries() & event.countries()) >= 2
             else:
-                same = bool(e.people() & event.people()) and (e.people() <= event.people() or event.people() <= e.people()
-                                                               or _refs(e) & _refs(event) - e.people())
+                same = bool(e.people() & event.people()) and (e.people() <= event.people() or event.people() <= e.people())
             overlap = len(_refs(e) & _refs(event))
             if same and overlap >= best_overlap:
                 best, best_overlap = e, overlap

@@ -12,7 +12,7 @@ from typing import Literal
 from kg import gazetteer as gz
 from kg.extract.text import Token, fold, tokenize
 
-Kind = Literal["country", "demonym", "demonyms", "capital", "metonym", "org", "person", "place"]
+Kind = Literal["country", "demonym", "demonyms", "capital", "metonym", "org", "person", "place", "region"]
 MAX_TOKENS = 8
 _TITLE_FIRST = frozenset({"president", "prime", "premier", "king", "queen", "chancellor", "minister", "emperor", "pm"})
 
@@ -69,6 +69,9 @@ class Lexicon:
                 self._add(alias, Entry("org", o.key, o.country))
             if o.acronym:
                 self._add(o.acronym, Entry("org", o.key, o.country, exact=o.acronym))
+        for name in gaz.regions:
+            # Regions are matched so that "South America" is not "America" and "South American" not "American".
+            self._add(name.removeprefix("the "), Entry("region", name))
         for name, iso3 in gaz.metonyms.items():
             self._add(name, Entry("metonym", iso3, iso3))
         seen_people: set[str] = set()

@@ -14,7 +14,7 @@ from datetime import date
 from kg import gazetteer as gz
 from kg.extract.lexicon import Entry, Lexicon, Match
 from kg.extract.text import Sentence, Token, fold
-from kg.extract.titles import COMPLEMENT, Title, canonical, title_at, title_case, titles_in
+from kg.extract.titles import COMPLEMENT, HEAD_OF_STATE_OR_GOVERNMENT, Title, canonical, title_at, title_case, titles_in
 from kg.iris import slug
 from kg.model import Span
 
@@ -54,6 +54,11 @@ _PERSON_AFTER = re.compile(rf"\s*(?:,\s*(?:who|whose)\b|\s+(?:{SPEECH_VERBS})\b)
 _RELATION_BEFORE = re.compile(
     r"(?P<owner>\b[A-Z][\w’'\-]+(?:’s|'s)|\b(?:his|her|their))\s+(?P<rel>wife|husband|spouse|predecessor|successor|"
     r"son|daughter|deputy|spokesperson|spokesman|spokeswoman|adviser|advisor|counterpart|envoy)\s*,?\s*$")
+_PERSON_BEFORE = re.compile(r"\b(?:met|meets|meeting|with|by|was|is|(?:death|killing|murder|arrest|detention|release|"
+                            r"funeral|trial|execution|assassination)\s+of|named|appointed|elected|replaced|succeeded)\s+$")
+_ROYAL_BEFORE = re.compile(r"\b(?:King|Queen|Prince|Princess|Pope|Emir|Sultan|Sheikh|Sheikha|Grand\s+Duke|Crown\s+Prince)\s+$")
+# ", the ...", ", Saudi Arabia's ...", ", the president's ..." before a title in apposition to a name.
+_APPOSITION = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?:(?P<owner>(?:the\s+)?(?:[A-Z][\w’'\-]*\s+){0,3}[\w’'\-]+)(?:’s|'s)\s+)?")
 _WHO_HEADS = re.compile(r"\s*,\s*who\s+(?:heads|leads|chairs|runs)\s+(?:the\s+)?(?P<body>[A-Z][\w’'\-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'\-]*)*)")
 _AS_TITLE = re.compile(r"\s+as\s+(?:the\s+)?(?:new\s+)?")
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?")
@@ -104,6 +109,7 @@ class PersonInfo:
     in_gazetteer: bool = False
     gender: str | None = None
     spans: list[Span] = field(default_factory=list)
+    forms: set[str] = field(default_factory=set)     # short forms the article's spellings allow: "zelensky"
 
 
 @dataclass(slots=True)
@@ -175,7 +181,7 @@ class MentionFinder:
         runs = [self._runs(i) for i in range(len(self.sentences))]
         for i, sentence_runs in enumerate(runs):      # full names first, so short forms can resolve anywhere
             for r in sentence_runs:
-                if len(r.name.split()) >= 2 or r.person:
+                if len(r.name.split()) >= 2 or r.person or self._royal(i, r):
                     self._full_name(i, r)
         for i, sentence_runs in enumerate(runs):
             for r in sentence_runs:
@@ -192,6 +198,9 @@ class MentionFinder:
             lst.sort(key=lambda m: m.start)
         self._merge_orgs()
         self._context_countries()
+        self._title_references()
+        for lst in self.out.by_sentence:
+            lst.sort(key=lambda m: m.start)
         return self.out
 
     def _merge_orgs(self) -> None:
@@ -210,7 +219,8 @@ class MentionFinder:
                         m.ref, m.country = twin.key, twin.country
 
     def _context_countries(self) -> None:
-        """A national office holder the text gives no state: the state the sentence, or else the paragraph, is about.
+        """A national office holder the text gives no state: the one state the sentence, or else the nearest
+        earlier sentence of the paragraph, names before them; none when it names several.
 
         'Erdoğan travelled to Sochi with ... Communications Director Fahrettin Altun' (Turkey);
         'Defence Minister Antti Kaikkonen also attended' after a sentence about Finland's president.
@@ -227,16 +237,39 @@ class MentionFinder:
             for j in range(i, -1, -1):
                 if self.sentences[j].paragraph != para:
                     break
-                found = [m for m in self.out.by_sentence[j] if m.country and m.kind != "place"
-                         and not (m.kind == "person" and m.ref == info.key) and (j < i or m.start < at)]
+                found = {m.country for m in self.out.by_sentence[j] if m.country and m.kind != "place"
+                         and not (m.kind == "person" and m.ref == info.key) and (j < i or m.start < at)}
                 if found:
-                    info.country = found[-1].country
+                    if len(found) == 1:
+                        info.country = found.pop()
                     break
+            if info.country is None:
+                places = {m.country for m in self.out.by_sentence[i] if m.kind == "place" and m.country and m.start < at}
+                if len(places) == 1:
+                    info.country = places.pop()              # "In Beijing he also met Zhao Leji, ..."
             if info.country is not None:
                 for lst in self.out.by_sentence:
                     for m in lst:
                         if m.kind == "person" and m.ref == info.key:
                             m.country = info.country
+
+    def _title_references(self) -> None:
+        """'the crown prince told Raisi', 'the King said': an office named for the one person holding it."""
+        for i, s in enumerate(self.sentences):
+            taken = [(m.start, m.stop) for m in self.out.by_sentence[i]]
+            for t in self.titles(i):
+                if t.plural or t.former or any(a <= t.begin < b for a, b in taken):
+                    continue
+                lead = self.text[max(s.begin, t.begin - 4):t.begin]
+                if not re.search(r"(?:^|\b)the\s+$", lead, re.IGNORECASE):
+                    continue
+                after = self.text[t.end:t.end + 3]
+                if re.match(r"\s+[A-Z]|\s+of\b", after):
+                    continue                              # "the President William Ruto", "the head of ..."
+                person = self.by_office(t.office)
+                if person is not None:
+                    info = self.out.persons[person]
+                    self.out.by_sentence[i].append(Mention(t.begin, t.end, i, "person", person, info.country, "title"))
 
     # -- name runs -----------------------------------------------------------------------------
 
@@ -250,7 +283,7 @@ class MentionFinder:
             if "person" in kinds:
                 person_at[m.begin] = m
                 continue
-            if kinds & {"country", "demonym", "demonyms", "org", "metonym"}:
+            if kinds & {"country", "demonym", "demonyms", "org", "metonym", "region"}:
                 for k in range(m.begin, m.end):
                     blocked[k] = m.entries[0]
         out: list[_Run] = []
@@ -340,8 +373,9 @@ class MentionFinder:
         if title is None:
             title = self._right_title(r, right_end)
         relation = _RELATION_BEFORE.search(text, s.begin, r.start)
+        possessive = self._possessive_country(i, r)
         cue = (title is not None or r.person is not None or _PERSON_AFTER.match(text, r.stop, right_end) is not None
-               or relation is not None or re.search(r"\b(?:met|meets|with|by|was|is)\s+$", left) is not None)
+               or relation is not None or possessive is not None or _PERSON_BEFORE.search(left) is not None)
         if not cue:
             return
         key = r.person or self._same_person(r.name) or r.name
@@ -351,6 +385,9 @@ class MentionFinder:
             self.out.persons[key] = info
         span = Span.of(text, r.start, r.stop)
         info.spans.append(span)
+        written = fold(r.name).split()
+        if written:
+            info.forms.update({written[-1], written[0]} if info.country in FAMILY_NAME_FIRST else {written[-1]})
         if title is not None and (info.title is None or info.title.former and not title[0].former):
             t, country, of_kind, of = title
             info.title, info.title_span = t, title_span if title_span is not None else Span.of(text, t.begin, t.end)
@@ -364,8 +401,21 @@ class MentionFinder:
         elif relation is not None and info.title is None:
             self.pending.append((info, relation, i))
         if info.country is None:
-            info.country = self._country_after(r, right_end)
+            info.country = possessive or self._country_after(r, right_end)
         self.out.by_sentence[i].append(Mention(r.start, r.stop, i, "person", key, info.country))
+
+    def _royal(self, i: int, r: _Run) -> bool:
+        """'Queen Camilla', 'Pope Francis': one name after a title that is used with one name."""
+        return _ROYAL_BEFORE.search(self.text, self.sentences[i].begin, r.start) is not None
+
+    def _possessive_country(self, i: int, r: _Run) -> str | None:
+        """"Ghana's Nana Akufo-Addo": the state named right before a name, in the possessive."""
+        for m in self.matches[i]:
+            if m.stop < r.start and re.fullmatch(r"\s*(?:’s|'s)\s+", self.text[m.stop:r.start]):
+                e = m.first("country")
+                if e is not None:
+                    return e.ref
+        return None
 
     def _new_person(self, key: str, known: bool) -> PersonInfo:
         info = PersonInfo(key, key, in_gazetteer=known)
@@ -391,7 +441,8 @@ class MentionFinder:
                 return _rank_offices(current)[0]
             before = [t for t in terms if t.start <= day]
             if before:
-                return max(before, key=lambda t: t.start)
+                # The most recent office; for a monarch of several realms, the first realm.
+                return min(before, key=lambda t: (-(t.end or day).toordinal(), t.start))
         return max(terms, key=lambda t: t.start)
 
     def gazetteer_office(self, person: str) -> tuple[str, str, bool] | None:
@@ -536,7 +587,7 @@ class MentionFinder:
             entries = [m for m in self.matches[i] if who.start("body") <= m.start and m.stop <= who.end()]
             country = next((e.ref for m in entries for e in m.entries if e.kind in COUNTRY_KINDS), None)
             return Title(who.start("body"), who.end(), label, label, False, False), country, "country", None
-        m = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+|(?:[A-Z][\w’'\-]*(?:’s|'s)\s+))?").match(text, r.stop, end)
+        m = _APPOSITION.match(text, r.stop, end)
         if m is None:
             return None
         t = title_at(text, m.end(), end)
@@ -545,8 +596,31 @@ class MentionFinder:
         complement = COMPLEMENT.match(text, t.end, end)
         label, of_kind, of, country = self._complement(i, t, complement)
         qual = self._qualifier(i, t.begin) if country is None else country
+        if qual is None and m.group("owner"):
+            qual = self._owner_country(i, m.start("owner"), m.end("owner"))
         stop = complement.end() if complement else t.end
         return Title(t.begin, stop, label, canonical(label) if label != t.label else t.office, t.former, False), qual, of_kind, of
+
+    def _owner_country(self, i: int, begin: int, end: int) -> str | None:
+        """The state of a possessive owner: "Saudi Arabia's" or "the president's" (the president's state)."""
+        for m in self.matches[i]:
+            if begin <= m.start and m.stop <= end:
+                e = m.first("country")
+                if e is not None:
+                    return e.ref
+        owner = self.text[begin:end]
+        t = re.fullmatch(r"(?:the\s+)?(.+)", owner)
+        if t:
+            person = self.by_office(canonical(t.group(1)))
+            if person is not None:
+                return self.out.persons[person].country
+        return None
+
+    def by_office(self, office: str) -> str | None:
+        """The one person of the article holding ``office`` ("the president", "the crown prince")."""
+        found = [p.key for p in self.out.persons.values() if p.title is not None and not p.title.former
+                 and (p.title.office == office or canonical(p.title.label) == office)]
+        return found[0] if len(found) == 1 else None
 
     def _country_after(self, r: _Run, end: int) -> str | None:
         """'President Uhuru Kenyatta of Kenya'."""
@@ -614,11 +688,16 @@ class MentionFinder:
             if not toks:
                 continue
             last = toks[-1]
-            if key in (last, re.sub(r"^(?:al|el|ad|as|ash|at|az|ar|an)-", "", last)) or \
+            if key in (last, re.sub(r"^(?:al|el|ad|as|ash|at|az|ar|an)-", "", last)) or key in p.forms or \
                     (p.country in FAMILY_NAME_FIRST and toks[0] == key):
                 hits.append(p.key)
         if len(hits) == 1:
             return hits[0]
+        if hits:
+            # "Ruto" with President William Ruto and First Lady Rachel Ruto named: the office holder of the state.
+            leaders = [h for h in hits if (t := self.out.persons[h].title) is not None and t.office in HEAD_OF_STATE_OR_GOVERNMENT]
+            if len(leaders) == 1:
+                return leaders[0]
         return None
 
     # -- countries, organizations and places from the lexicon -----------------------------------

@@ -2,26 +2,40 @@
 
 A quotation counts when the text says who said it: '"...," Modi said', 'Maduro said: "..."',
 'Marape called the two countries "brother and sister nations"', '"...," he said' (the last person named),
-or '"...," the statement read' (a joint statement: no single speaker). Scare quotes and quoted names do not.
+'"...," Podolyak, an adviser to ..., wrote', 'Touray, who said ... "..."', a second quotation right after an
+attributed one. A joint statement ('"...," the statement read'; 'the two leaders wrote in a joint text:') or an
+institution or unnamed source ('the FCDO said', 'a senior official said') gives a quotation with no single
+speaker. Scare quotes, quoted names and words no one is said to have said do not count.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from kg.extract.mentions import Mentions, last_subject
+from kg.extract.mentions import Mention, Mentions, last_subject
 from kg.extract.text import Quotation, Sentence
 
-_VERBS = (r"said|says|told|tells|added|adds|stressed|noted|declared|insisted|explained|recalled|wrote|tweeted|"
+_I = re.IGNORECASE
+_VERBS = (r"said|says|told|tells|added|adds|stressed|noted|declared|insisted|explained|recalled|wrote|writes|tweeted|"
           r"posted|warned|urged|announced|remarked|stated|emphasi[sz]ed|underlined|continued|concluded|replied|"
-          r"answered|acknowledged|argued|asked|affirmed|pointed\s+out|went\s+on")
-_AFTER_NAME = re.compile(rf"^\s*[,—–-]?\s*(?P<who>[^,.;:“”\"]{{1,80}}?)\s+(?:{_VERBS})\b", re.IGNORECASE)
-_AFTER_VERB = re.compile(rf"^\s*[,—–-]?\s*(?:{_VERBS})\s+(?P<who>[^,.;:“”\"]{{1,80}})", re.IGNORECASE)
-_SAYING = re.compile(rf"\b(?:{_VERBS}|called|calls|described|describes|calling|describing|saying|termed|dubbed|hailed)\b",
-                     re.IGNORECASE)
-_STATEMENT = re.compile(r"^\s*[,—–-]?\s*(?:the|a|their|its)\s+(?:joint\s+)?(?:statement|declaration|communiqu[eé])\s+"
-                        r"(?:read|reads|said|says|stated|added)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"^(?:he|she)$", re.IGNORECASE)
+          r"answered|acknowledged|argued|asked|affirmed|pointed\s+out|went\s+on|read|reads")
+_SAYING = re.compile(rf"\b(?:{_VERBS}|called|calls|described|describes|calling|describing|saying|termed|dubbed|hailed)\b", _I)
+# After the closing mark: '," Modi said', '," Podolyak, an adviser to ..., wrote', '," said Modi'.
+_AFTER_NAME = re.compile(rf"^\s*[,—–-]?\s*(?P<who>[^,.;:“”\"]{{1,80}}?)(?:\s*,[^.;“”\"]{{1,140}},)?\s+(?:{_VERBS})\b", _I)
+_AFTER_VERB = re.compile(rf"^\s*[,—–-]?\s*(?:{_VERBS})\s+(?P<who>[^,.;:“”\"]{{1,80}})", _I)
+# A source that is not one person: a document, an institution, an unnamed official.
+_SOURCE = re.compile(r"(?:the|a|an|its|their|one|another|two|several|some)\s+(?:(?:joint|trilateral|final|official|"
+                     r"senior|unnamed|anonymous|foreign|government|western|european|u\.s\.|[A-Z][\w.-]*)\s+){0,3}"
+                     r"(?:statement|declaration|communiqu[eé]|readout|document|text|letter|ministry|office|government|"
+                     r"presidency|department|embassy|agency|spokes(?:person|man|woman)|officials?|diplomats?|sources?|"
+                     r"source|aide|aides|kremlin|white\s+house|council|commission|secretariat)\b"
+                     r"|\b(?:officials|diplomats|sources|aides)\b|(?-i:\b[A-Z]{2,6}\b)", _I)
+_JOINT = re.compile(r"\bjoint\b|\bin\s+(?:the|their|a)\s+(?:\w+\s+){0,2}(?:statement|declaration|communiqu[eé]|text)\b", _I)
+_PLURAL_SUBJECT = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|sides|countries|governments|neighbours|neighbors|men|"
+                             r"ministers)|both\s+(?:sides|leaders|countries|governments)|the\s+(?:leaders|presidents|"
+                             r"ministers|prime\s+ministers|governments|countries)|they)\b", _I)
+_PRONOUN = re.compile(r"^(?:he|she)$", _I)
+_OBJECT_BEFORE = re.compile(r"\b(?:and|with|by|of|to|from|for|at|on|about|than)\s+(?:[\w’'-]+\s+){0,3}$", _I)
 
 
 @dataclass(slots=True)
@@ -36,6 +50,7 @@ def find_quotes(text: str, sentences: list[Sentence], quotes: list[Quotation], m
     out: list[FoundQuote] = []
     person_spans = [(m.start, m.stop) for lst in mentions.by_sentence for m in lst if m.kind == "person"]
     quoted = [(q.open_mark, q.close_mark) for q in quotes]
+    previous: FoundQuote | None = None
     for q in quotes:
         if any(o < q.open_mark < c for o, c in ((x.open_mark, x.close_mark) for x in quotes if x is not q)):
             continue                                  # nested quotation
@@ -44,14 +59,98 @@ def find_quotes(text: str, sentences: list[Sentence], quotes: list[Quotation], m
         i = _sentence_index(sentences, q.close_mark)
         if i is None or sentences[i].paragraph < 0:
             continue                                  # headline scare quotes
-        after = text[q.close_mark + 1:sentences[i].end]
-        if _STATEMENT.match(after):
-            out.append(FoundQuote(q, None, True, i))
-            continue
-        speaker = _after(text, after, i, q, mentions, quoted) or _before(text, sentences, q, mentions, quoted)
-        if speaker is not None:
-            out.append(FoundQuote(q, speaker, False, i))
+        found = _attribute(text, sentences, i, q, mentions, quoted)
+        if found is None and previous is not None and _follows(text, previous, q):
+            found = FoundQuote(q, previous.speaker, previous.joint, i)   # '"...," Borrell said. "..."'
+        if found is not None:
+            out.append(found)
+            previous = found
     return out
+
+
+def _attribute(text: str, sentences: list[Sentence], i: int, q: Quotation, mentions: Mentions,
+               quoted: list[tuple[int, int]]) -> FoundQuote | None:
+    after = text[q.close_mark + 1:sentences[i].end]
+    for pattern in (_AFTER_NAME, _AFTER_VERB):
+        m = pattern.match(after)
+        if m is None:
+            continue
+        who_begin, who_end = q.close_mark + 1 + m.start("who"), q.close_mark + 1 + m.end("who")
+        who = m.group("who").strip()
+        if _PRONOUN.match(who):
+            return FoundQuote(q, last_subject(text, mentions, q.open_mark, quoted), False, i)
+        person = _person_in(mentions, i, who_begin, who_end)
+        if person is not None:
+            return FoundQuote(q, person, False, i)
+        if _SOURCE.fullmatch(who.strip()) or _SOURCE.match(who.strip()) and len(who.split()) <= 5:
+            return FoundQuote(q, None, bool(_JOINT.search(who)), i)
+    j = _sentence_index(sentences, q.open_mark)
+    if j is None:
+        return None
+    before = _before(text, sentences[j], j, q, mentions, quoted)
+    if before is not None:
+        return FoundQuote(q, before[0], before[1], i)
+    # 'the King said:' closing the paragraph before a quoted paragraph
+    s = sentences[j]
+    if q.open_mark <= s.begin + 1 and j > 0 and sentences[j - 1].text.rstrip().endswith(":"):
+        prev = sentences[j - 1]
+        before = _before(text, prev, j - 1, Quotation(q.begin, q.end, q.text, prev.end, q.close_mark), mentions, quoted)
+        if before is not None:
+            return FoundQuote(q, before[0], before[1], i)
+    return None
+
+
+def _before(text: str, s: Sentence, j: int, q: Quotation, mentions: Mentions,
+            quoted: list[tuple[int, int]]) -> tuple[str | None, bool] | None:
+    """The subject of a verb of saying before the quotation: (speaker, joint) or None.
+
+    'Marape ... called the two countries "..."'; 'the crown prince, who is also ..., told Raisi that "..."';
+    'Touray, ..., who said the bloc's chiefs ... had been told to "..."'; 'the two leaders wrote in a joint text: "..."'.
+    """
+    lead = text[s.begin:q.open_mark]
+    lead_unquoted = _blank(lead, s.begin, quoted)
+    if _SAYING.search(lead_unquoted) is None:
+        return None
+    people = [m for m in mentions.in_sentence(j, "person") if m.start < q.open_mark
+              and not any(a <= m.start <= b for a, b in quoted)]
+    who = re.search(r"(?P<name>\S[^,;]*?),[^;]*?\bwho\s+(?:" + _VERBS + r")\b", lead_unquoted, _I)
+    if who is not None:
+        named = [m for m in people if s.begin + who.start("name") <= m.start < s.begin + who.end("name")]
+        if named:
+            return named[-1].ref, False
+    if _PLURAL_SUBJECT.search(lead_unquoted[:_SAYING.search(lead_unquoted).start()]):
+        if _JOINT.search(lead_unquoted):
+            return None, True                         # "the two leaders wrote in a joint text:"
+        return None
+    if people:
+        first = people[0]
+        if _OBJECT_BEFORE.search(text, s.begin, first.start):
+            return None                               # the person is not the subject
+        if re.match(r"\s+and\s+[A-Z]", text[first.stop:first.stop + 8]):
+            return None                               # "Modi and Johnson said ...": two speakers
+        verb = _SAYING.search(lead_unquoted, first.stop - s.begin)
+        if verb is not None:
+            return first.ref, False
+        return None
+    subject = lead_unquoted[:_SAYING.search(lead_unquoted).start()]
+    if re.search(r"(?:^|,\s*)(?:[A-Z][\w.-]*\s+){0,3}" + _SOURCE.pattern, subject.strip(), _I) and len(subject.split()) <= 8:
+        return None, bool(_JOINT.search(lead_unquoted))   # "a senior U.S. official said Washington was in "...""
+    return None
+
+
+def _follows(text: str, previous: FoundQuote, q: Quotation) -> bool:
+    """The next quotation right after an attributed one, in the same paragraph, with nothing but the
+    attribution between them."""
+    gap = text[previous.quote.close_mark + 1:q.open_mark]
+    return "\n" not in gap and len(gap) < 120 and re.fullmatch(r"[^“”\"]*[.!?]\s*", gap) is not None
+
+
+def _blank(text: str, offset: int, ranges: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for a, b in ranges:
+        for k in range(max(a, offset), min(b + 1, offset + len(text))):
+            chars[k - offset] = " "
+    return "".join(chars)
 
 
 def _sentence_index(sentences: list[Sentence], offset: int) -> int | None:
@@ -61,48 +160,7 @@ def _sentence_index(sentences: list[Sentence], offset: int) -> int | None:
     return None
 
 
-def _after(text: str, after: str, i: int, q: Quotation, mentions: Mentions, quoted: list[tuple[int, int]]) -> str | None:
-    for pattern in (_AFTER_NAME, _AFTER_VERB):
-        m = pattern.match(after)
-        if m is None:
-            continue
-        who_begin = q.close_mark + 1 + m.start("who")
-        who_end = q.close_mark + 1 + m.end("who")
-        who = m.group("who").strip()
-        if _PRONOUN.match(who):
-            return last_subject(text, mentions, q.open_mark, quoted)
-        person = _person_in(mentions, i, who_begin, who_end)
-        if person is not None:
-            return person
-    return None
-
-
-def _before(text: str, sentences: list[Sentence], q: Quotation, mentions: Mentions,
-            quoted: list[tuple[int, int]]) -> str | None:
-    """'Marape ... called the two countries "brother and sister nations"': one person, then a verb of saying."""
-    i = _sentence_index(sentences, q.open_mark)
-    if i is None:
-        return None
-    s = sentences[i]
-    people = [m for m in mentions.in_sentence(i, "person") if m.start < q.open_mark
-              and not any(a <= m.start <= b for a, b in quoted)]
-    if not people or len({m.ref for m in people}) != 1:
-        return None                                   # "The prime ministers stressed ...": no single speaker
-    first = people[0]
-    lead = text[s.begin:first.start]
-    if re.search(r"\b(?:and|with|by|of|to|from|for)\s+(?:\w+\s+){0,3}$", lead, re.IGNORECASE):
-        return None                                   # the person is not the subject
-    between = text[first.stop:q.open_mark]
-    if re.search(r"\s+and\s+[A-Z]", between[:12]):
-        return None                                   # "Modi and Johnson said ...": two speakers
-    if _SAYING.search(between) is None:
-        return None
-    return first.ref
-
-
 def _person_in(mentions: Mentions, i: int, begin: int, end: int) -> str | None:
-    found = [m for m in mentions.in_sentence(i, "person") if begin <= m.start and m.stop <= end]
+    found: list[Mention] = [m for m in mentions.in_sentence(i, "person") if begin <= m.start and m.stop <= end + 1]
     people = {m.ref for m in found}
     return found[0].ref if len(people) == 1 else None
-
-

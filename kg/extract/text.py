@@ -12,6 +12,9 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w’'.\-]*[^\W_])?\.?|[^\w\s]",
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = frozenset("""mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep pres st jr sr no vs
     jan feb mar apr jun jul aug sep sept oct nov dec inc co corp ltd dept mt ft h.e""".split())
+_ATTRIBUTION = re.compile(r"\s+(?:(?:[A-Z][\w.’'-]*|of|the|and)\s+){0,8}?(?:said|says|told|added|wrote|tweeted|"
+                          r"declared|stressed|insisted|noted|asked|replied|explained)\b|\s+(?:he|she|they)\s+(?:said|added|"
+                          r"told|wrote)\b")
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 _CURLY_SINGLE = ("‘", "’")
@@ -158,8 +161,11 @@ def sentences(article: Article, quotes: list[Quotation]) -> list[Sentence]:
         for m in re.finditer(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ])", text[para.begin:para.end]):
             stop = para.begin + m.end()
             dot = para.begin + m.start()
-            if any(o < dot < c for o, c in guarded):
-                continue
+            if any(o < stop - 1 < c for o, c in guarded):
+                continue                             # inside a quotation: '"... sector. We welcome ..."'
+            if text[stop - 1] in "\"”’'" and _ATTRIBUTION.match(text, stop, min(para.end, stop + 100)):
+                continue                             # '"We welcome Finland!" Stoltenberg said.'
+
             word = re.search(r"([\w.]+)\.$", text[start:dot + 1])
             if word and text[dot] == "." and _keeps_stop(word.group(1) + "."):
                 continue

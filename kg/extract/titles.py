@@ -19,19 +19,25 @@ _CAP = r"(?-i:[A-Z])[\w’'\-]*"
 # "Minister of Foreign Affairs and International Cooperation", "Secretary of the Treasury"
 _OF_CAPS = rf"(?:of|for)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|of\s+|for\s+|the\s+|&\s+)*{_CAP})*"
 _CORE = (
-    rf"(?:first\s+)?deputy\s+prime\s+minister|prime\s+minister|vice[\s-]+president|president(?:-elect)?|premier|"
-    rf"chancellor|king|queen|crown\s+prince|emir|sultan|"
-    rf"(?:{_DOMAINS})\s+minister|(?:{_DOMAINS})\s+secretary|"
-    rf"(?:deputy\s+)?minister\s+{_OF_CAPS}|minister\s+(?:of|for)\s+(?:{_DOMAINS})(?:\s+and\s+\w+)*|"
-    rf"secretary\s+of\s+state(?:\s+for\s+{_CAP}(?:\s+(?:and\s+)?{_CAP})*)?|under[\s-]+secretary[\s-]+general|"
-    rf"secretary[\s-]+general|secretary\s+{_OF_CAPS}|high\s+representative|"
-    rf"(?:special\s+)?envoy|ambassador|(?:presidential\s+|foreign\s+ministry\s+)?spokes(?:person|man|woman)|press\s+secretary|"
-    rf"chief\s+of\s+(?:the\s+)?general\s+staff|chief\s+of\s+staff|national\s+security\s+advis[eo]r|"
+    rf"prime\s+minister|vice[\s-]+president|president(?:-elect)?|(?:state\s+)?premier|vice[\s-]+chancellor|"
+    rf"chancellor|king|queen|crown\s+prince|prince|princess|emir|sultan|pope|(?-i:FM|PM)|"
+    rf"(?:{_DOMAINS})\s+minister|(?:{_DOMAINS})\s+secretary|minister\s+of\s+state|"
+    rf"minister\s+{_OF_CAPS}|minister\s+(?:of|for)\s+(?:{_DOMAINS})(?:\s+and\s+\w+)*|"
+    rf"secretary\s+of\s+state(?:\s+for\s+{_CAP}(?:\s+(?:and\s+)?{_CAP})*)?|under[\s-]*secretary[\s-]+general|"
+    rf"under[\s-]*secretary|secretary[\s-]+general|secretary\s+{_OF_CAPS}|high\s+representative|"
+    rf"(?:prime\s+)?cabinet\s+secretary|(?:state|permanent|parliamentary|principal)\s+secretary|"
+    rf"(?:special\s+)?envoy|ambassador|(?:presidential\s+|foreign\s+ministry\s+|government\s+)?spokes(?:person|man|woman)|"
+    rf"press\s+secretary|chief\s+of\s+(?:the\s+)?general\s+staff|chief\s+of\s+staff|"
+    rf"(?:national\s+security\s+|senior\s+|special\s+|chief\s+|presidential\s+)?advis[eo]r|"
     rf"(?:communications\s+)?director(?:[\s-]+general)?|chair(?:man|woman|person)?|first\s+lady|"
-    rf"speaker|governor|mayor|senator|commissioner|chief\s+executive|ceo|head|chief|leader|minister"
+    rf"opposition\s+leader|commander(?:[\s-]+in[\s-]+chief)?|(?:lieutenant\s+|major\s+|brigadier\s+)?general|"
+    rf"field\s+marshal|colonel|admiral|cleric|imam|archbishop|bishop|activist|journalist|dissident|"
+    rf"speaker|governor|mayor|senator|lawmaker|commissioner|chief\s+executive|ceo|head|chief|leader|minister"
 )
+# Ranks within an office that are part of its name: "Deputy Foreign Minister", "First Vice President".
+_RANK = r"(?:(?:first|second|deputy|vice|assistant|associate|senior)[\s-]+)*"
 _MODIFIERS = r"(?:(?:former|then|acting|interim|outgoing|incoming|visiting|new|newly\s+elected)[\s-]+)*"
-TITLE = re.compile(rf"(?P<mod>{_MODIFIERS})(?P<core>{_CORE})(?P<plural>s)?\b", re.IGNORECASE)
+TITLE = re.compile(rf"(?P<mod>{_MODIFIERS})(?P<core>{_RANK}(?:{_CORE}))(?P<plural>s)?\b", re.IGNORECASE)
 # An "of ..." complement naming the body the office belongs to: "chief of the General Staff of the Russian Armed Forces"
 COMPLEMENT = re.compile(rf"\s+of\s+(?:the\s+)?(?:(?:utility|company|firm|group|bank)\s+)?(?P<body>{_CAP}(?:\s+(?:of\s+|and\s+|for\s+|the\s+)*{_CAP})*)")
 
@@ -49,7 +55,7 @@ _CANONICAL = {
     "minister for defence": "Defence Minister", "secretary of defense": "Defence Minister",
     "secretary of state for defence": "Defence Minister",
     "secretary general": "Secretary-General", "secretary-general": "Secretary-General",
-    "vice-president": "Vice President",
+    "vice-president": "Vice President", "fm": "Foreign Minister", "pm": "Prime Minister",
 }
 HEAD_OF_STATE_OR_GOVERNMENT = frozenset({"President", "Prime Minister", "Chancellor", "King", "Queen", "Emir",
                                          "Sultan", "Crown Prince"})
@@ -95,7 +101,7 @@ def canonical(label: str) -> str:
 def _title(m: re.Match[str], text: str) -> Title:
     core = re.sub(r"\s+", " ", m.group("core"))
     mod = m.group("mod") or ""
-    label = title_case(core)
+    label = canonical(core) if core in ("FM", "PM") else title_case(core)
     return Title(m.start("core") if not FORMER.search(mod) else m.start(), m.end(), label, canonical(core),
                  bool(FORMER.search(mod)), bool(m.group("plural")))
 
@@ -126,6 +132,9 @@ _STARTS = frozenset("""first deputy prime vice president president-elect premier
     minister secretary under under-secretary-general secretary-general high special envoy ambassador presidential
     spokesperson spokesman spokeswoman press chief national communications director director-general chair chairman
     chairwoman chairperson speaker governor mayor senator commissioner head leader ceo former then then- acting interim
+    fm pm prince princess pope cabinet state permanent parliamentary principal undersecretary under-secretary
+    adviser advisor senior assistant associate second opposition commander commander-in-chief lieutenant major
+    brigadier general field colonel admiral cleric imam archbishop bishop activist journalist dissident lawmaker
     outgoing incoming visiting new newly foreign external defence defense finance economy economic trade commerce
     industry interior home justice energy oil petroleum health education agriculture environment climate culture
     tourism labour labor transport information communication digital science security infrastructure development
