@@ -65,9 +65,10 @@ SELECT ?p ?name ?iso ?label ?office ?job WHERE {
 Q_WRITTEN = _P + """
 SELECT ?p ?surface WHERE { ?span itsrdf:taIdentRef ?p ; nif:anchorOf ?surface . ?p a dip:Person }"""
 Q_ORGS = _P + f"""
-SELECT DISTINCT ?name WHERE {{
+SELECT ?o ?name ?surface WHERE {{
     ?a a dip:NewsArticle ; schema:mentions ?o .
     ?o a ?class ; schema:name ?name . VALUES ?class {{ {" ".join(f"dip:{c}" for c in SUMMARY_ORG_CLASSES)} }}
+    OPTIONAL {{ ?span itsrdf:taIdentRef ?o ; nif:anchorOf ?surface }}
 }} ORDER BY ?name"""
 Q_TOPICS = _P + """
 SELECT DISTINCT ?t WHERE { ?a a dip:NewsArticle ; dcterms:subject ?t } ORDER BY ?t"""
@@ -136,7 +137,16 @@ def summarize_store(store: ox.Store) -> dict[str, Any]:
     for iri, p in persons.items():
         p["name"] = as_written(p["name"], written.get(iri, []))
     out["persons"] = list(persons.values())
-    out["organizations"] = [r["name"].value for r in _q(store, Q_ORGS)]
+    orgs: dict[str, tuple[str, list[str]]] = {}
+    for r in _q(store, Q_ORGS):
+        name, surfaces = orgs.setdefault(r["o"].value, (r["name"].value, []))
+        if r["surface"] is not None:
+            surfaces.append(r["surface"].value)
+    # As written when the article spells the name out ("Chinese Foreign Ministry"), else the canonical name
+    # ("ECOWAS" -> "Economic Community of West African States").
+    out["organizations"] = [name if re.match(r"(?:Ministry|Department|Office)\s+(?:of|for)\b", name)
+                            else max((f for f in forms if len(f.split()) >= 2), key=len, default=name)
+                            for name, forms in orgs.values()]
     out["topics"] = [r["t"].value.rsplit("/", 1)[-1] for r in _q(store, Q_TOPICS)]
     out["quotes"] = [{"speaker": _value(r["speaker"]), "text": r["text"].value} for r in _q(store, Q_QUOTES)]
     order = ("published", "publisher", "event_date", "countries", "persons", "organizations", "events", "agreements",

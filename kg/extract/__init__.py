@@ -29,7 +29,10 @@ def extract(article: Article, gazetteer: gz.Gazetteer | None = None) -> Findings
     events = event_finder.run()
     agreements = find_agreements(text, sents, events)
     said = find_quotes(text, sents, quotes, mentions)
-    topic_hits = _topics(text, sents, quotes, mentions, finder, events, agreements, event_finder.background, gaz)
+    # No diplomatic news, no topics: a storm story is not about climate policy.
+    reported = any(e.type in SUMMARY_TYPES for e in events) or bool(agreements)
+    topic_hits = _topics(text, sents, quotes, mentions, finder, events, agreements, event_finder.background, gaz) \
+        if reported else {}
     news_date = event_finder.news_date[0] if event_finder.news_date else None
     return _findings(article, mentions, finder, events, agreements, said, topic_hits, news_date)
 
@@ -118,8 +121,8 @@ def _findings(article: Article, mentions: Mentions, finder: MentionFinder, event
     places = [Place(p.name, p.country, p.geonames, p.wikidata, p.spans[0] if p.spans else None)
               for p in mentions.places.values()]
     countries = [Country(iso3, _unique(spans)) for iso3, spans in mentions.countries.items()]
-    main_date = next((e.date for e in events if e.date is not None and e.type in SUMMARY_TYPES), None) or \
-        next((e.date for e in events if e.date is not None), None) or news_date
+    main_date = news_date or next((e.date for e in events if e.date is not None and e.type in SUMMARY_TYPES), None) \
+        or next((e.date for e in events if e.date is not None), None)
     out_events = []
     for e in events:
         place = None
@@ -139,8 +142,20 @@ def _findings(article: Article, mentions: Mentions, finder: MentionFinder, event
         quotes.append(Quote(Span.of(article.text, q.quote.begin, q.quote.end), q.speaker, "person", event,
                             1.0 if q.speaker or q.joint else 0.7))
     topics = [Topic(h.concept, h.spans) for h in topic_hits.values()]
-    main = next((n for n, e in enumerate(events) if e.type in SUMMARY_TYPES), None)
+    main = _main_event(events, article, news_date)
     return Findings(article, countries, persons, orgs, places, out_events, out_agreements, quotes, topics, main)
+
+
+def _main_event(events: list[FoundEvent], article: Article, news_date: date | None) -> int | None:
+    """The event the article reports: the first of the news date, else the first the lead reports, else the first."""
+    reported = [(n, e) for n, e in enumerate(events) if e.type in SUMMARY_TYPES]
+    for rule in (lambda e: news_date is not None and e.date == news_date,
+                 lambda e: article.paragraphs and e.span.begin < article.paragraphs[0].end,
+                 lambda e: True):
+        hit = next((n for n, e in reported if rule(e)), None)
+        if hit is not None:
+            return hit
+    return None
 
 
 def _quote_event(q: FoundQuote, events: list[FoundEvent]) -> int | None:

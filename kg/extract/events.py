@@ -70,7 +70,7 @@ _PAST = re.compile(r"\b(?:last|previous)\s+(?:week|month|year|summer|spring|autu
                    r"(?:ago|after|before|earlier)\b|\bago\b|\bpreviously\b|\bhad\s+(?:previously|already|earlier)\b|"
                    r"\bthe\s+(?:last|previous)\s+(?:\w+\s+){0,3}to\b", _I)
 # Relative clauses and "since ..." phrases say something about the past of a thing, not when the news happened.
-_ASIDE = re.compile(r"(?:,\s*|\s)(?:which|who|whom|whose|where)\b[^,;]*|\bsince\s+[\w-]+|\bthat\s+had\s+been\b[^,;]*|"
+_ASIDE = re.compile(r"(?:,\s*|\s)(?:which|who|whom|whose|where)\b[^,;]*|,\s*the\s+[^,;]*,|\bsince\s+[^,;]*|\bthat\s+began\b[^,;]*|\bthat\s+had\s+been\b[^,;]*|"
                     r"\b(?:signed|concluded|adopted|agreed|established|founded|reached|launched|created|built|held|"
                     r"brokered|announced|set\s+up)\s+(?:\w+\s+){0,3}?in\s+(?:\w+\s+)?(?:19|20)\d\d\b", _I)
 _THERE = re.compile(r"^There\s+(?!(?:is|are|was|were|has|have|had|will|would|remains?|seems?)\b)")
@@ -94,7 +94,7 @@ _ATTENDANCE = re.compile(r"\b(?:attended|took\s+part|participated|were\s+(?:also
                          r"delegations?|envoys?|representatives?|ambassadors?|deputy|deputies|secretary|officials?)\b|"
                          r"(?:was|were)\s+represented\s+by|"
                          r"in\s+attendance|hosted\s+by|among\s+the\s+(?:guests|participants|leaders))\b", _I)
-_DEFINITE = re.compile(r"\bthe\s+(?:\w+\s+){0,2}$", _I)
+_DEFINITE = re.compile(r"(?:\bthe\s+(?:[\w-]+\s+){0,2}|\b\w+(?:’s|'s)\s+(?:[\w-]+\s+){0,1})$", _I)
 _TO_PLACE = re.compile(r"\b(?:to|in|into|at)\s+(?:the\s+)?$", _I)
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", _I)
 _ON_TARGET = re.compile(r"\b(?:on|against|targeting)\s+(?:the\s+)?$", _I)
@@ -145,6 +145,15 @@ class EventFinder:
         self.pending: list[FoundEvent] = []
         self.main_people = self._main_people()
 
+    def main_group(self) -> list[str]:
+        """The states the news is between: those of the article's first event, when it is in the lead and has
+        two or more; else the main pair."""
+        first = next((e for e in self.events + self.pending if self.sentences[e.sentence].paragraph <= 0), None)
+        if first is not None and len(first.countries()) >= 2:
+            ordered = [a.country for a in first.actors if a.country]
+            return list(dict.fromkeys(ordered))
+        return self.main_pair[:2]
+
     def _main_people(self) -> dict[str, str]:
         """For each state of the main pair, its person named first in the article ("the two leaders")."""
         out: dict[str, str] = {}
@@ -180,7 +189,12 @@ class EventFinder:
                     continue
                 found.append((t.start(), etype, t))
         found.sort(key=lambda x: x[0])
-        asides = [(s.begin + m.start(), s.begin + m.end()) for m in re.finditer(r",\s*where\b[^;]*", s.text, _I)]
+        # "the first call since they met in Sochi", "Ankara, where he met Erdoğan": background, whatever the tense.
+        asides = [(s.begin + m.start(), s.begin + m.end())
+                  for m in re.finditer(r",\s*where\b[^;]*|\bsince\s+(?:they|he|she|it|the|[A-Z])[^,;]*", s.text)]
+        for a, b in asides:
+            if self._past_text(self.text[a:b]):
+                self.past_places.update(m.ref for m in self.m.in_sentence(i, "place") if a <= m.start < b)
         relatives = [(s.begin + m.start(), s.begin + m.end())
                      for m in re.finditer(r",\s*(?:who|which|whose)\b[^,;]*", s.text, _I)]
         for _, etype, t in found:
@@ -192,6 +206,8 @@ class EventFinder:
             earlier = next((e for e in self.events + self.pending if _same_kind(e.type, etype)), None)
             if earlier is not None and _DEFINITE.search(self.text, max(s.begin, t.start() - 20), t.start()):
                 earlier.references.append(self._clause(s, t))   # "the signing", "the trip", "the designations"
+                if etype == "Summit":
+                    earlier.type = "Summit"                     # "talks" then "the summit": it was a summit
                 continue
             actors = self._actors(i, s, t, etype)
             place = self._place(i, s, t)
@@ -243,7 +259,25 @@ class EventFinder:
             if len(e.countries()) >= 2:
                 e.actors = [a for a in e.actors if not (a.kind == "organization" and a.country is None)]
         self.events.sort(key=lambda e: e.span.begin)
+        self.events = self._same_occasion(self.events)
         return self.events
+
+    def _same_occasion(self, events: list[FoundEvent]) -> list[FoundEvent]:
+        """Only the reported occasion: events that share two parties with the main event, or one when early in
+        the article. 'Li's arrival coincided with a visit to Beijing by Blinken' is another story."""
+        reported = [e for e in events if e.type in SUMMARY_TYPES]
+        if not reported:
+            return events
+        main = next((e for e in reported if self.news_date is not None and e.date == self.news_date[0]), reported[0])
+        parties = {a.country or a.ref for a in main.actors}
+        kept = []
+        for e in events:
+            mine = {a.country or a.ref for a in e.actors}
+            shared = len(mine & parties)
+            early = self.sentences[e.sentence].paragraph <= 1
+            if e is main or shared >= 2 or shared >= 1 and (early or len(parties) < 2):
+                kept.append(e)
+        return kept
 
     def _date(self, i: int, s: Sentence) -> tuple[date | None, DatePrecision, Span | None]:
         asides = [(m.start() + s.begin, m.end() + s.begin) for m in _ASIDE.finditer(s.text)]
@@ -376,7 +410,7 @@ class EventFinder:
         "Turkey, the last ally to ratify Finland's membership, lodged ..."; "Blinken, whose government is ...".
         """
         out = []
-        for m in re.finditer(r",\s*(?:the|a|an|which|who|whom|whose|where)\b[^,;]*(?:,|$)", s.text, _I):
+        for m in re.finditer(r",\s*(?:the|a|an|which|who|whom|whose|where)\b[^,;]*(?:,|$)|\bsince\s+[^,;]*", s.text, _I):
             a, b = s.begin + m.start(), s.begin + m.end()
             if not a <= t.start() < b:
                 out.append((a, b))
@@ -448,12 +482,13 @@ class EventFinder:
         earlier = next((e for e in self.events if e.type == etype or {e.type, etype} <= {"Meeting", "Summit"}), None)
         if earlier is not None and definite:
             return list(earlier.actors)
-        if len(self.main_pair) < 2:
+        group = self.main_group()
+        if len(group) < 2:
             return actors
         have = {a.country for a in actors}
         out = list(actors)
         role = "signatory" if etype == "AgreementSigning" else "speaker" if etype == "JointStatement" else "participant"
-        for iso3 in self.main_pair[:2]:
+        for iso3 in group:
             if iso3 in have:
                 continue
             leader = self.main_people.get(iso3)

@@ -67,7 +67,7 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|at|to|from|into|near|outside|inside|toward|t
                        re.IGNORECASE)
 _ORG_PATTERNS = (
     re.compile(r"\b(?P<name>(?:[A-Z][\w\-]*\s+){0,3}(?:Ministry|Department|Office|Directorate|Agency|Council|Commission|Committee|Bureau|"
-               r"Authority|Institute|Service)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+|of\s+|for\s+|the\s+|&\s+)*"
+               r"Authority|Institute|Service)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:(?:of|for)\s+(?:the\s+)?|and\s+|&\s+)?"
                r"[A-Z][\w’'\-]*)*)"),
     re.compile(r"\b(?P<name>(?:[A-Z][\w’'\-]*\s+){1,4}(?:Ministry|Department|Directorate|Agency|Organi[sz]ation|Council|"
                r"Commission|Committee|Constabulary|Forces|Bureau|Authority|Service))\b"),
@@ -197,11 +197,34 @@ class MentionFinder:
         for lst in self.out.by_sentence:
             lst.sort(key=lambda m: m.start)
         self._merge_orgs()
+        self._merge_people()
         self._context_countries()
         self._title_references()
         for lst in self.out.by_sentence:
             lst.sort(key=lambda m: m.start)
         return self.out
+
+    def _merge_people(self) -> None:
+        """'King Charles' in the headline is the gazetteer's 'Charles III' named in the body."""
+        def words(name: str) -> list[str]:
+            return [w for w in fold(name).split() if not _ROMAN.fullmatch(w.upper())]
+        for key, info in list(self.out.persons.items()):
+            if info.in_gazetteer:
+                continue
+            mine = words(info.name)
+            twin = next((p for p in self.out.persons.values() if p.in_gazetteer and p is not info and mine
+                         and set(mine) <= set(words(p.name)) and mine[-1] == words(p.name)[-1]), None)
+            if twin is None:
+                continue
+            twin.spans.extend(info.spans)
+            twin.forms |= info.forms
+            if twin.title is None:
+                twin.title, twin.title_span = info.title, info.title_span
+            del self.out.persons[key]
+            for lst in self.out.by_sentence:
+                for m in lst:
+                    if m.kind == "person" and m.ref == key:
+                        m.ref, m.country = twin.key, twin.country
 
     def _merge_orgs(self) -> None:
         """'the Security Council' after "Russia's Security Council" is the same body."""
@@ -765,8 +788,9 @@ class MentionFinder:
             for m in pattern.finditer(text, s.begin, s.end):
                 name = m.group("name")
                 b, e = m.start("name"), m.end("name")
+                written = b                                   # the span keeps "Russian Defence Ministry"
                 lead = name.split()[0]
-                if lead.casefold() in STOP or any(a < e and b < z for a, z in taken):
+                if lead.casefold() in STOP or any(a < e and b < z and not (b <= a and z < e) for a, z in taken):
                     continue
                 # A country named inside or right before the name is the state it belongs to.
                 inner = [x for x in self.matches[i] if b <= x.start and x.stop <= e and x.kinds() & COUNTRY_KINDS]
@@ -785,16 +809,21 @@ class MentionFinder:
                 known = next((o for o in self.gaz.organizations.values()
                               if fold(o.name) == fold(name) and (o.country in (None, country))), None)
                 if known is not None:
-                    self._org_known(i, Span.of(text, b, e), Entry("org", known.key, known.country))
-                    taken.append((b, e))
+                    self._org_known(i, Span.of(text, written, e), Entry("org", known.key, known.country))
+                    taken.append((written, e))
                     continue
+                inside = [x for x in self.out.by_sentence[i] if x.kind == "org" and b <= x.start and x.stop < e]
+                if inside and kind != "ministry":
+                    parent = self.out.orgs.get(inside[0].ref)
+                    if parent is not None and parent.kind == "international":
+                        kind = "international"                 # "ECOWAS Commission": a body of ECOWAS
                 info = self.out.orgs.get(key)
                 if info is None:
                     acronym = re.match(r"\s*\(([A-ZİÇŞĞÜÖ]{2,8})\)", text[e:e + 12])
                     info = self.out.orgs[key] = OrgInfo(key, name, kind, country, acronym.group(1) if acronym else None)
-                info.spans.append(Span.of(text, b, e))
-                self.out.by_sentence[i].append(Mention(b, e, i, "org", key, country))
-                taken.append((b, e))
+                info.spans.append(Span.of(text, written, e))
+                self.out.by_sentence[i].append(Mention(written, e, i, "org", key, country))
+                taken.append((written, e))
 
 
 _OBJECT_BEFORE = re.compile(r"\b(?:of|with|by|to|for|from|at|about|on|against|between|than|as)\s+(?:[\w’'-]+\s+){0,3}$",
