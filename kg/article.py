@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from kg.extract.dates import MONTHS, parse_date
+from kg.extract.dates import MONTHS, find_dates, parse_date
 from kg.markup import Parts, html_parts, json_parts, sniff
 from kg.model import Article, ArticleError, Span
 
@@ -142,6 +142,12 @@ def parse_article(data: bytes | str, source: str) -> Article:
         article = _from_text(text, source)
     if article.publisher is None and article.source_agency:
         article.publisher = article.source_agency
+    if article.published is None and article.paragraphs:
+        # No dated header: the first full date the lead gives ("... on 7 October 2021") stands for it.
+        lead = article.paragraphs[0]
+        found = [d for d in find_dates(text, lead.begin, lead.end, None) if d.precision == "day" and d.value]
+        if found:
+            article.published = found[0].value
     if article.body is None or not article.paragraphs:
         raise ArticleError(f"{source}: no article body (only {len(text.splitlines())} header line(s))")
     return article
@@ -225,7 +231,8 @@ def _parse_loose(article: Article, lines: list[tuple[int, int]]) -> None:
     for i, (b, e) in enumerate(lines):
         line = text[b:e].strip()
         para = Span.of(text, b, e)
-        if i > 0 and (_find_dateline(text, para) or (len(line) > 160 and not line.startswith("#"))):
+        if i > 0 and (_find_dateline(text, para) or (len(line) > 160 and not line.startswith("#"))
+                      or len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?", '"', "”"))):
             body_begin = b
             break
         if i >= 6 or (i > 0 and markdown and line.startswith("##")):

@@ -95,7 +95,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         elif o.warnings:
             print(f"stored with {o.warnings} warning(s): {o.path}", file=sys.stderr)
     rate = len(summary.outcomes) / summary.seconds if summary.seconds else 0.0
-    print(f"{len(summary.outcomes)} articles: {summary.count('added')} added, {summary.count('replaced')} replaced, "
+    n = len(summary.outcomes)
+    print(f"{n} article{'' if n == 1 else 's'}: {summary.count('added')} added, {summary.count('replaced')} replaced, "
           f"{summary.count('unchanged')} unchanged, {summary.count('rejected')} rejected, "
           f"{summary.count('unreadable')} unreadable; {summary.triples} triples stored in {summary.seconds:.2f} s "
           f"({rate:.0f} articles/s)")
@@ -107,7 +108,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     from kg.model import ArticleError
     from kg.pipeline import Worker
-    from kg.reference import ReferenceIndex, reference_graph
     from kg.summary import summarize
     if not args.file.is_file():
         raise UsageError(f"no such file: {args.file}")
@@ -118,7 +118,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kg extract: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     if args.summary:
-        reference = ReferenceIndex(reference_graph(worker.minter, worker.gaz)).for_graph(built.triples)
+        reference = worker.reference.for_graph(built.triples)
         print(json.dumps(summarize(built.article, built.triples, reference), ensure_ascii=False, indent=2))
         return EXIT_OK
     import pyoxigraph as ox

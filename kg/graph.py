@@ -30,7 +30,9 @@ class _Terms:
 
 _DIP, _NIF, _PROV, _SCHEMA, _ITSRDF, _RDF, _OWL, _DCTERMS, _ORG, _SEM = (
     _Terms(ns) for ns in (DIP, NIF, PROV, SCHEMA, ITSRDF, RDF, OWL, DCTERMS, ORG, SEM))
-NNI = str(XSD.nonNegativeInteger)
+# Offsets and lengths are xsd:integer (with sh:minInclusive 0 in the shapes), not NIF's xsd:nonNegativeInteger:
+# Oxigraph stores derived integer types as xsd:integer, and the stored graph must be the validated one.
+NNI = str(XSD.integer)
 
 EVENT_CLASSES: dict[str, str] = {name: iri(DIP[name]) for name in (
     "Visit", "Meeting", "PhoneCall", "Summit", "AgreementSigning", "JointStatement", "Statement",

@@ -18,13 +18,14 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg import gazetteer as gz
-from kg.article import read_article
+from kg.article import parse_article, read_article
 from kg.extract import extract
 from kg.graph import build_article_graph
 from kg.iris import Minter
 from kg.model import ArticleError, Findings
 from kg.rdf import Triple, ntriples
-from kg.reference import reference_graphs
+from kg.reference import ReferenceIndex, reference_graph, reference_graphs
+from kg.summary import summarize
 from kg.store import Store
 from kg.validate import Validator
 
@@ -100,11 +101,11 @@ class Worker:
         self.minter = Minter(base_iri)
         self.gaz = gz.load()
         self.validator = Validator(self.minter, self.gaz)
+        self._reference: ReferenceIndex | None = None
 
     def build(self, path: str, data: bytes | str | None = None, timings: Timings | None = None) -> Built:
         t = timings or Timings()
         t0 = time.perf_counter()
-        from kg.article import parse_article
         article = parse_article(data, path) if data is not None else read_article(Path(path))
         t1 = time.perf_counter()
         findings = extract(article, self.gaz)
@@ -115,6 +116,18 @@ class Worker:
         t.extract += t2 - t1
         t.build += t3 - t2
         return Built(path, str(self.minter.article(article.text)), triples, findings)
+
+    def summary(self, path: str, data: bytes | str | None = None) -> dict[str, object]:
+        """The summary JSON of one article: ``kg extract --summary``."""
+        built = self.build(path, data)
+        reference = self.reference.for_graph(built.triples)
+        return summarize(built.article, built.triples, reference)
+
+    @property
+    def reference(self) -> ReferenceIndex:
+        if self._reference is None:
+            self._reference = ReferenceIndex(reference_graph(self.minter, self.gaz))
+        return self._reference
 
     def chunk(self, paths: Sequence[str]) -> tuple[list[tuple[Outcome, str | None]], Timings]:
         """Outcomes for a chunk; valid articles carry their triples as N-Triples."""
@@ -161,8 +174,9 @@ def _run_chunk(paths: Sequence[str]) -> tuple[list[tuple[Outcome, str | None]], 
 
 class Ingester:
     def __init__(self, store: Store, rejected_dir: Path | None, workers: int | None = None,
-                 progress: Callable[[int, int, Summary], None] | None = None) -> None:
+                 progress: Callable[[int, int, Summary], None] | None = None, chunk: int = CHUNK) -> None:
         self.store = store
+        self.chunk = chunk
         self.rejected_dir = rejected_dir
         self.workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
         self.progress = progress
@@ -176,7 +190,7 @@ class Ingester:
         summary = Summary()
         self.ensure_reference()
         names = [str(p) for p in paths]
-        chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
+        chunks = [names[i:i + self.chunk] for i in range(0, len(names), self.chunk)]
         for outcomes, timings in self._chunks(chunks):
             summary.timings.add(timings)
             self._store(outcomes, summary)

@@ -53,7 +53,12 @@ def to_rdflib(term: Any) -> Node:
 
 
 def graph_digest(quads: Iterable[ox.Quad]) -> str:
-    """Order-independent digest of a graph without blank nodes (ours have none)."""
+    """Order-independent digest of a graph; blank nodes (the ontology's lists) are canonicalised first."""
+    quads = list(quads)
+    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
+        dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        quads = list(dataset)
     acc = 0
     for q in quads:
         h = hashlib.blake2b(f"{q.subject} {q.predicate} {q.object}".encode(), digest_size=16).digest()

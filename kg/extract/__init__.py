@@ -159,8 +159,10 @@ def _main_event(events: list[FoundEvent], article: Article, news_date: date | No
 
 
 def _quote_event(q: FoundQuote, events: list[FoundEvent]) -> int | None:
-    if q.joint:
-        return next((n for n, e in enumerate(events) if e.type == "JointStatement"), None)
+    if q.joint or q.document:
+        joint = next((n for n, e in enumerate(events) if e.type == "JointStatement"), None)
+        if joint is not None or q.joint:
+            return joint
     same = next((n for n, e in enumerate(events) if e.sentence == q.sentence), None)
     return same
 

@@ -34,6 +34,7 @@ _JOINT = re.compile(r"\bjoint\b|\bin\s+(?:the|their|a)\s+(?:\w+\s+){0,2}(?:state
 _PLURAL_SUBJECT = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|sides|countries|governments|neighbours|neighbors|men|"
                              r"ministers)|both\s+(?:sides|leaders|countries|governments)|the\s+(?:leaders|presidents|"
                              r"ministers|prime\s+ministers|governments|countries)|they)\b", _I)
+_DOCUMENT = re.compile(r"\b(?:statement|declaration|communiqu[eé]|readout|text)\b", _I)
 _PRONOUN = re.compile(r"^(?:he|she)$", _I)
 _OBJECT_BEFORE = re.compile(r"\b(?:and|with|by|of|to|from|for|at|on|about|than)\s+(?:[\w’'-]+\s+){0,3}$", _I)
 
@@ -44,6 +45,7 @@ class FoundQuote:
     speaker: str | None             # person key
     joint: bool                     # from a joint statement
     sentence: int
+    document: bool = False          # quoted from a statement, declaration or communiqué
 
 
 def find_quotes(text: str, sentences: list[Sentence], quotes: list[Quotation], mentions: Mentions) -> list[FoundQuote]:
@@ -82,8 +84,11 @@ def _attribute(text: str, sentences: list[Sentence], i: int, q: Quotation, menti
         person = _person_in(mentions, i, who_begin, who_end)
         if person is not None:
             return FoundQuote(q, person, False, i)
-        if _SOURCE.fullmatch(who.strip()) or _SOURCE.match(who.strip()) and len(who.split()) <= 5:
-            return FoundQuote(q, None, bool(_JOINT.search(who)), i)
+        institution = any(m.kind in ("org", "country") and who_begin <= m.start < who_end for m in mentions.in_sentence(i))
+        if institution and len(who.split()) <= 6 or _SOURCE.fullmatch(who.strip()) \
+                or _SOURCE.match(who.strip()) and len(who.split()) <= 5:
+            # "the Elysee said", "the ministry said"; "the statement read": a document, the joint one if any
+            return FoundQuote(q, None, bool(_JOINT.search(who)), i, bool(_DOCUMENT.search(who)))
     j = _sentence_index(sentences, q.open_mark)
     if j is None:
         return None

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.iris import Minter
+from kg.namespaces import DIP
+from kg.pipeline import Built, Worker
+from kg.rdf import iri
+from kg.summary import as_written, summarize
+
+
+@pytest.fixture(scope="module")
+def worker() -> Worker:
+    return Worker(Minter().base)
+
+
+@pytest.fixture(scope="module")
+def built(worker: Worker, seed_path: Path) -> Built:
+    return worker.build(str(seed_path))
+
+
+def _summary(worker: Worker, article: str, triples: list[tuple[str, str, str]]) -> dict[str, object]:
+    return summarize(article, triples, worker.reference.for_graph(triples))
+
+
+def test_the_summary_says_what_the_graph_says(worker: Worker, built: Built) -> None:
+    full = _summary(worker, built.article, built.triples)
+    assert len(full["quotes"]) == 2                                           # type: ignore[arg-type]
+    quote = iri(DIP.Quote)
+    without_quotes = [t for t in built.triples if not (t[1].endswith("22-rdf-syntax-ns#type>") and t[2] == quote)]
+    assert _summary(worker, built.article, without_quotes)["quotes"] == []
+    visit = iri(DIP.Visit)
+    meeting = iri(DIP.Meeting)
+    as_meeting = [(s, p, meeting if o == visit else o) for s, p, o in built.triples]
+    types = [e["type"] for e in _summary(worker, built.article, as_meeting)["events"]]   # type: ignore[index]
+    assert "Visit" not in types and types.count("Meeting") == 2
+
+
+def test_countries_are_the_states_taking_part_not_every_state_named(worker: Worker) -> None:
+    text = ("Leaders meet\nDiplomatic Courier\nSaturday 23 April 2022\n\nTOKYO — Japanese Prime Minister Fumio Kishida "
+            "held talks with Australian Prime Minister Anthony Albanese in Tokyo on Friday. Albanese will visit South "
+            "Korea next week; China and the United States were not discussed.")
+    summary = worker.summary("talks.txt", text)
+    assert sorted(summary["countries"]) == ["AUS", "JPN"]                      # type: ignore[arg-type]
+
+
+def test_names_are_given_as_the_article_writes_them() -> None:
+    assert as_written("Yoon Suk Yeol", ["Yoon Suk-yeol", "Yoon"]) == "Yoon Suk-yeol"
+    assert as_written("Vladimir Putin", ["Putin"]) == "Vladimir Putin"
+    assert as_written("Rosângela da Silva", ['Rosângela "Janja" da Silva']) == "Rosângela da Silva"
