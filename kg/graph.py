@@ -114,8 +114,17 @@ class _Builder:
             add((node, _DIP.confidence, _confidence(confidence)))
 
     def mention(self, entity: str, spans: list[Span]) -> None:
+        """The article mentions ``entity``; the evidence is its first mention and its fullest one.
+
+        Not every repetition: a span is five triples, and "Modi ... Modi ... Modi" adds nothing a reader of
+        the graph needs (the text itself is in the graph for those who want every occurrence).
+        """
         self.add((self.a, _SCHEMA.mentions, entity))
-        for s in spans:
+        if not spans:
+            return
+        first = min(spans, key=lambda s: s.begin)
+        fullest = max(spans, key=lambda s: (len(s.text), -s.begin))
+        for s in {first, fullest}:
             self.add((self.span(s), _ITSRDF.taIdentRef, entity))
 
     def actor(self, kind: str, ref: str) -> str:
@@ -311,7 +320,7 @@ class _Builder:
         for t in self.f.topics:
             concept = iri(TOPIC[t.concept])
             self.add((self.a, _DCTERMS.subject, concept))
-            for s in t.spans:
+            for s in sorted(t.spans, key=lambda s: s.begin)[:2]:
                 self.add((self.span(s), _ITSRDF.taIdentRef, concept))
 
     def build(self) -> list[Triple]:

@@ -31,7 +31,7 @@ SUPPORTED = frozenset({
     SH.maxExclusive, SH.minLength, SH.maxLength, SH.lessThan, SH["or"], SH["not"], SH.node, SH.hasValue,
     SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.order, SH.group, SH.defaultValue,
 })
-IGNORED = frozenset({RDF.type, RDFS.label, RDFS.comment, RDFS.isDefinedBy, SH.sparql, SH.declare, SH.prefixes})
+IGNORED = frozenset({RDF.type, RDFS.label, RDFS.comment, RDFS.isDefinedBy, SH.declare, SH.prefixes})
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 _INTEGER = r"[+-]?\d+"
@@ -227,7 +227,9 @@ class Shapes:
     def __init__(self, graph: Graph) -> None:
         self.g = graph
         self._compiled: dict[Node, Shape] = {}
+        # A shape is anything typed as one or anything with a target (SHACL 2.1).
         roots = {s for t in (SH.NodeShape, SH.PropertyShape) for s in graph.subjects(RDF.type, t)}
+        roots |= {s for p in TARGETS for s in graph.subjects(p, None)}
         self.roots = [self.compile(s) for s in sorted(roots, key=str) if self._targets(s) and not self._deactivated(s)]
         # What Data must index by predicate: rdf:type and the predicates of subject/object targets.
         self.target_predicates = frozenset({_TYPE, *(arg for r in self.roots for kind, arg in r.targets
@@ -244,6 +246,10 @@ class Shapes:
         if hit is not None:
             return hit
         g = self.g
+        if self._deactivated(s):
+            # Every node conforms to a deactivated shape, wherever it is used (sh:node, sh:or, ...).
+            shape = self._compiled[s] = Shape(str(s) if isinstance(s, URIRef) else f"_:{s}")
+            return shape
         for p in set(g.predicates(s)):
             if p not in SUPPORTED and p not in IGNORED:
                 raise ShapesError(f"shape {s} uses {p}, which kg.shacl does not implement")

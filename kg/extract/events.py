@@ -48,6 +48,10 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bagreed\s+(?:on\s+\w+\s+)?to\s+(?:\w+\s+){0,2}(?:strengthen|enhance|deepen|expand|boost|step\s+up|develop|"
         r"resume|restart|restore|set\s+up|establish|intensify|broaden|increase|revive)\b", _I)),
 )
+# One pass over a sentence finds every trigger; at one position the first listed type wins.
+ANY_TRIGGER = re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in TRIGGERS), _I)
+_WHERE_SINCE = re.compile(r",\s*where\b[^;]*|\bsince\s+(?:they|he|she|it|the|[A-Z])[^,;]*")
+_RELATIVE = re.compile(r",\s*(?:who|which|whose)\b[^,;]*", _I)
 SUMMARY_TYPES = frozenset({"Visit", "Meeting", "Summit", "PhoneCall", "AgreementSigning", "JointStatement", "Statement",
                            "Sanction", "Protest"})
 # Events of these types are one event per pair of states in an article; the others are one per set of people.
@@ -143,6 +147,7 @@ class EventFinder:
         self.background: set[int] = set()
         self.news_date: tuple[date, DatePrecision, Span | None] | None = None
         self.pending: list[FoundEvent] = []
+        self._unquoted_cache: dict[int, str] = {}
         self.main_people = self._main_people()
 
     def main_group(self) -> list[str]:
@@ -181,22 +186,15 @@ class EventFinder:
             self.background.add(i)
             self.past_places.update(m.ref for m in self.m.in_sentence(i, "place"))
         found: list[tuple[int, str, re.Match[str]]] = []
-        for etype, pattern in TRIGGERS:
-            for t in pattern.finditer(self.text, s.begin, s.end):
-                if self._in_quote(t.start()):
-                    continue
-                if any(a <= t.start() < b for a, b, _ in ((x[2].start(), x[2].end(), 0) for x in found)):
-                    continue
-                found.append((t.start(), etype, t))
-        found.sort(key=lambda x: x[0])
+        for t in ANY_TRIGGER.finditer(self.text, s.begin, s.end):
+            if not self._in_quote(t.start()):
+                found.append((t.start(), t.lastgroup or "", t))
         # "the first call since they met in Sochi", "Ankara, where he met Erdoğan": background, whatever the tense.
-        asides = [(s.begin + m.start(), s.begin + m.end())
-                  for m in re.finditer(r",\s*where\b[^;]*|\bsince\s+(?:they|he|she|it|the|[A-Z])[^,;]*", s.text)]
+        asides = [(s.begin + m.start(), s.begin + m.end()) for m in _WHERE_SINCE.finditer(s.text)]
         for a, b in asides:
             if self._past_text(self.text[a:b]):
                 self.past_places.update(m.ref for m in self.m.in_sentence(i, "place") if a <= m.start < b)
-        relatives = [(s.begin + m.start(), s.begin + m.end())
-                     for m in re.finditer(r",\s*(?:who|which|whose)\b[^,;]*", s.text, _I)]
+        relatives = [(s.begin + m.start(), s.begin + m.end()) for m in _RELATIVE.finditer(s.text)]
         for _, etype, t in found:
             if past or self._future(s, t) or any(a <= t.start() < b for a, b in asides):
                 continue
@@ -305,6 +303,12 @@ class EventFinder:
         return bool(_PAST.search(main))
 
     def _unquoted(self, s: Sentence) -> str:
+        hit = self._unquoted_cache.get(s.begin)
+        if hit is None:
+            hit = self._unquoted_cache[s.begin] = self._blank_quotes(s)
+        return hit
+
+    def _blank_quotes(self, s: Sentence) -> str:
         chars = list(self.text[s.begin:s.end])
         for a, b in self.quotes:
             for k in range(max(a, s.begin), min(b + 1, s.end)):

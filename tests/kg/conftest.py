@@ -145,3 +145,265 @@ def small_gazetteer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def small_gazetteer(small_gazetteer_dir: Path) -> gz.Gazetteer:
     return gz.load_from(small_gazetteer_dir)
+
+
+# --- Article graphs, validators and the hand-broken graphs of test_shapes / test_shacl ------------------
+
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from rdflib import Graph, URIRef  # noqa: E402
+
+from kg.graph import build_article_graph  # noqa: E402
+from kg.namespaces import DCTERMS, DIP, DIPSH, NIF, ORG, RDF, SCHEMA, SEM, SH, TOPIC  # noqa: E402
+from kg.pipeline import Built, Worker  # noqa: E402
+from kg.rdf import Triple, iri, literal, parse_literal, value_of  # noqa: E402
+from kg.reference import shapes_graph  # noqa: E402
+from kg.validate import Validator  # noqa: E402
+
+ENGINES = ("fast", "pyshacl")
+
+
+@pytest.fixture(scope="session")
+def worker() -> Worker:
+    """The ingest worker over the packaged gazetteer (its validator is the fast engine)."""
+    return Worker("https://w3id.org/dipkg/")
+
+
+@pytest.fixture(scope="session")
+def seed_built(worker: Worker) -> Built:
+    """The seed article read, extracted and built by the pipeline."""
+    return worker.build(str(SEED))
+
+
+@pytest.fixture(scope="session")
+def worker_validators(worker: Worker) -> dict[str, Validator]:
+    """Both engines over the packaged gazetteer, keyed by engine name."""
+    return {"fast": worker.validator, "pyshacl": Validator(worker.minter, worker.gaz, engine="pyshacl")}
+
+
+@pytest.fixture(scope="session")
+def validators(minter: Minter, small_gazetteer: gz.Gazetteer) -> dict[str, Validator]:
+    """Both engines over the small test gazetteer (the one the hand-built seed graph links into)."""
+    return {engine: Validator(minter, small_gazetteer, engine=engine) for engine in ENGINES}  # type: ignore[arg-type]
+
+
+@pytest.fixture()
+def seed_graph(seed_findings: Findings, minter: Minter, small_gazetteer: gz.Gazetteer) -> list[Triple]:
+    """The valid graph of the hand-built seed findings: the base every broken graph is made from."""
+    return build_article_graph(seed_findings, minter, small_gazetteer)
+
+
+@pytest.fixture(scope="session")
+def shapes() -> Graph:
+    """The shapes graph (shapes/*.ttl)."""
+    return shapes_graph()
+
+
+@pytest.fixture(scope="session")
+def shape_message(shapes: Graph) -> Callable[[URIRef], str]:
+    """The sh:message the shapes file gives a shape (or its SPARQL constraint, for dipsh:SpanTextShape)."""
+    def message_of(shape: URIRef) -> str:
+        message = shapes.value(shape, SH.message) or shapes.value(shapes.value(shape, SH.sparql), SH.message)
+        assert message is not None, f"{shape} has no sh:message in the shapes file"
+        return str(message)
+    return message_of
+
+
+class Mutable:
+    """An article graph being broken on purpose, with the handles a mutation needs.
+
+    ``drop`` and ``set`` fail when nothing matches, so a mutation that no longer finds its triples (the
+    graph builder changed) fails loudly instead of leaving a graph that still conforms.
+    """
+
+    def __init__(self, triples: list[Triple]) -> None:
+        self.triples = list(triples)
+        articles = [s for s, p, o in self.triples if p == iri(RDF.type) and o == iri(DIP.NewsArticle)]
+        assert len(articles) == 1
+        self.article = articles[0]
+        self.text = next(value_of(o) for s, p, o in self.triples if s == self.article and p == iri(NIF.isString))
+
+    def local(self, kind: str, n: int | str) -> str:
+        """An article-local node: ``local("event", 1)`` is ``<article#event-1>``."""
+        return f"{self.article[:-1]}#{kind}-{n}>"
+
+    def span(self, needle: str) -> str:
+        """The span node whose nif:anchorOf is ``needle``."""
+        hits = [s for s, p, o in self.triples if p == iri(NIF.anchorOf) and value_of(o) == needle]
+        assert hits, f"no span of {needle!r}"
+        return hits[0]
+
+    def match(self, s: str | None = None, p: str | None = None, o: str | None = None) -> list[Triple]:
+        return [t for t in self.triples if (s is None or t[0] == s) and (p is None or t[1] == p)
+                and (o is None or t[2] == o)]
+
+    def drop(self, s: str | None = None, p: str | None = None, o: str | None = None) -> None:
+        gone = set(self.match(s, p, o))
+        assert gone, f"nothing to drop: {s} {p} {o}"
+        self.triples = [t for t in self.triples if t not in gone]
+
+    def set(self, s: str, p: str, o: str) -> None:
+        """Replace every value of ``p`` on ``s`` by ``o``."""
+        self.drop(s, p)
+        self.triples.append((s, p, o))
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.triples.append((s, p, o))
+
+    def set_number(self, s: str, p: str, n: int | str) -> None:
+        """Give ``p`` on ``s`` the value ``n``, keeping the datatype the builder used."""
+        (_, _, old), = self.match(s, p)
+        lit = parse_literal(old)
+        assert lit is not None
+        self.set(s, p, literal(n, lit.datatype[1:-1]))
+
+
+@dataclass(frozen=True)
+class Breakage:
+    """A way to break a valid article graph, and the shape(s) whose violation must then be reported."""
+
+    id: str
+    mutate: Callable[[Mutable], str]   # breaks the graph in place; returns the node the violation is about
+    shapes: tuple[URIRef, ...]
+
+
+def _no_participants(g: Mutable) -> str:
+    event = g.local("event", 1)
+    g.drop(event, iri(SEM.hasActor))
+    g.drop(event, iri(DIP.participation))
+    return event
+
+
+def _event_type_not_an_event_class(g: Mutable) -> str:
+    event = g.local("event", 1)
+    g.set(event, iri(RDF.type), iri(DIP.DiplomaticEvent))     # what the builder emits for an unknown type
+    return event
+
+
+def _unknown_country_without_iso(g: Mutable) -> str:
+    """A country outside the reference data, described in the article graph without its ISO code."""
+    country = iri(Minter().country("XKX"))                    # Kosovo: not in the test gazetteer
+    g.add(g.article, iri(SCHEMA.mentions), country)
+    g.add(country, iri(RDF.type), iri(DIP.Country))
+    g.add(country, iri(SCHEMA.name), literal("Kosovo"))
+    return country
+
+
+def _quote_without_speaker(g: Mutable) -> str:
+    quote = g.local("quote", 1)
+    g.drop(quote, iri(DIP.speaker))
+    assert not g.match(quote, iri(DIP.attribution))
+    return quote
+
+
+def _span_outside_text(g: Mutable) -> str:
+    span = g.span("Friday")
+    g.set_number(span, iri(NIF.beginIndex), len(g.text) + 1)
+    g.set_number(span, iri(NIF.endIndex), len(g.text) + 7)
+    return span
+
+
+def _anchor_differs(g: Mutable) -> str:
+    span = g.span("Friday")
+    g.set(span, iri(NIF.anchorOf), literal("Monday"))          # same length, other text
+    return span
+
+
+def _begin_not_below_end(g: Mutable) -> str:
+    span = g.span("Friday")
+    (_, _, begin), = g.match(span, iri(NIF.beginIndex))
+    (_, _, end), = g.match(span, iri(NIF.endIndex))
+    g.set(span, iri(NIF.beginIndex), end)
+    g.set(span, iri(NIF.endIndex), begin)
+    return span
+
+
+def _holding_without_organization(g: Mutable) -> str:
+    holding = g.local("holding", 1)
+    g.drop(holding, iri(ORG.organization))
+    return holding
+
+
+def _role_not_allowed(g: Mutable) -> str:
+    participation = g.local("participation", "1-1")
+    g.set(participation, iri(DIP.role), iri(DIP.ObserverRole))
+    return participation
+
+
+def _agreement_without_party(g: Mutable) -> str:
+    agreement = g.local("agreement", 1)
+    g.drop(agreement, iri(DIP.party))
+    return agreement
+
+
+def _topic_outside_scheme(g: Mutable) -> str:
+    g.drop(g.article, iri(DCTERMS.subject), iri(TOPIC.Defence))
+    g.add(g.article, iri(DCTERMS.subject), iri(TOPIC.Sport))
+    return g.article
+
+
+def _confidence_above_one(g: Mutable) -> str:
+    event = g.local("event", 4)                                # the joint statement, confidence 0.9
+    g.set_number(event, iri(DIP.confidence), "1.5")
+    return event
+
+
+def _set_article(p: URIRef, o: str | None) -> Callable[[Mutable], str]:
+    def mutate(g: Mutable) -> str:
+        if o is None:
+            g.drop(g.article, iri(p))
+        else:
+            g.set(g.article, iri(p), o)
+        return g.article
+    return mutate
+
+
+BREAKAGES: tuple[Breakage, ...] = (
+    Breakage("missing_publication_date", _set_article(SCHEMA.datePublished, None), (DIPSH["NewsArticle-datePublished"],)),
+    Breakage("publication_date_as_plain_string", _set_article(SCHEMA.datePublished, literal("2022-04-23")),
+             (DIPSH["NewsArticle-datePublished"],)),
+    Breakage("event_without_participants", _no_participants,
+             (DIPSH["DiplomaticEvent-hasActor"], DIPSH["DiplomaticEvent-participation"])),
+    Breakage("event_type_not_an_event_class", _event_type_not_an_event_class, (DIPSH["DiplomaticEvent-type"],)),
+    Breakage("unknown_country_without_iso_alpha3", _unknown_country_without_iso, (DIPSH["Country-isoAlpha3"],)),
+    Breakage("quote_without_speaker_or_attribution", _quote_without_speaker, (DIPSH.QuoteAttributionShape,)),
+    Breakage("span_offsets_outside_the_text", _span_outside_text, (DIPSH.SpanTextShape,)),
+    Breakage("span_anchor_differs_from_the_text", _anchor_differs, (DIPSH.SpanTextShape,)),
+    Breakage("span_begin_not_below_end", _begin_not_below_end, (DIPSH["TextSpan-beginIndex"], DIPSH.SpanTextShape)),
+    Breakage("office_holding_without_organization", _holding_without_organization,
+             (DIPSH["OfficeHolding-organization"],)),
+    Breakage("participation_role_not_allowed", _role_not_allowed, (DIPSH["Participation-role"],)),
+    Breakage("agreement_without_party", _agreement_without_party, (DIPSH["Agreement-party"],)),
+    Breakage("article_topic_outside_the_scheme", _topic_outside_scheme, (DIPSH["NewsArticle-subject"],)),
+    Breakage("confidence_above_one", _confidence_above_one, (DIPSH["DiplomaticEvent-confidence"],)),
+    Breakage("article_without_its_text", _set_article(NIF.isString, None), (DIPSH["NewsArticle-isString"],)),
+)
+
+
+@dataclass(frozen=True)
+class BrokenGraph:
+    breakage: Breakage
+    article: str            # the article IRI (no brackets)
+    triples: list[Triple]
+    focus: str              # the node the expected violation is about (no brackets)
+
+
+def break_graph(triples: list[Triple], breakage: Breakage) -> BrokenGraph:
+    """A copy of ``triples`` with ``breakage`` applied (the input list is left alone)."""
+    g = Mutable(triples)
+    focus = breakage.mutate(g)
+    assert g.triples != list(triples)
+    return BrokenGraph(breakage, value_of(g.article), g.triples, value_of(focus))
+
+
+@pytest.fixture(params=BREAKAGES, ids=[b.id for b in BREAKAGES])
+def broken_graph(request: pytest.FixtureRequest, seed_graph: list[Triple]) -> BrokenGraph:
+    """The hand-built seed graph broken in one specific way (one test per way)."""
+    return break_graph(seed_graph, request.param)
+
+
+@pytest.fixture(scope="session")
+def breakages() -> tuple[Breakage, ...]:
+    """Every way conftest breaks the seed graph (the ``broken_graph`` fixture yields one graph per way)."""
+    return BREAKAGES

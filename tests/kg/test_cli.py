@@ -39,7 +39,7 @@ def test_extract_prints_the_graph_in_each_format(seed_path: Path, capsysbinary: 
                                                  rdf_format: ox.RdfFormat) -> None:
     assert main(["extract", "--format", fmt, str(seed_path)]) == 0
     triples = list(ox.parse(capsysbinary.readouterr().out, rdf_format))
-    assert len(triples) > 300
+    assert len(triples) > 200
     assert any(t.object.value.startswith("India, UK Strengthening") for t in triples)
 
 
