@@ -22,6 +22,10 @@ _CAPS_PLACE = r"[A-Z][A-Z'’.\- ]*[A-Z.]"
 _DATELINES = (
     # MOSCOW (UrduPoint News / Sputnik - 23rd April, 2022)
     re.compile(rf"(?P<place>{_CAPS_PLACE})\s*\((?P<agency>[^()\r\n]+?)\s*[-–—]\s*(?P<date>[^()\r\n]*\d{{4}})\)\s*"),
+    # RAROTONGA, Cook Islands, Thursday 9 November 2023 (Blue Pacific Wire) -
+    re.compile(rf"(?P<place>{_CAPS_PLACE}),\s+(?:[A-Z][\w'’-]*\s+){{0,3}}?(?:[A-Z][\w'’-]*,\s+)?(?:\w+day,?\s+)?"
+               rf"(?P<date>\d{{1,2}}\s+[A-Z][a-z]+\.?,?\s+\d{{4}}|[A-Z][a-z]{{2,8}}\.? \d{{1,2}},?\s+\d{{4}})"
+               r"\s*\((?P<agency>[^()\r\n]+)\)\s*[-–—]+\s*"),
     # CARACAS, Nov 1 (Andes Wire) -
     re.compile(rf"(?P<place>{_CAPS_PLACE}),\s+(?P<date>[A-Z][a-z]{{2,8}}\.? \d{{1,2}}(?:, \d{{4}})?)"
                r"\s*\((?P<agency>[^()\r\n]+)\)\s*[-–—]+\s*"),
@@ -231,6 +235,9 @@ def _parse_loose(article: Article, lines: list[tuple[int, int]]) -> None:
     for i, (b, e) in enumerate(lines):
         line = text[b:e].strip()
         para = Span.of(text, b, e)
+        if i == 0 and _find_dateline(text, para) and len(line.split()) >= 15:
+            body_begin = b                          # no header at all: the text opens with its dateline
+            break
         if i > 0 and (_find_dateline(text, para) or (len(line) > 160 and not line.startswith("#"))
                       or len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?", '"', "”"))):
             body_begin = b

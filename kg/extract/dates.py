@@ -23,11 +23,14 @@ _DAY_MONTH = rf"(?P<d3>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m3>{MONTHS})\b"
 _MONTH_YEAR = rf"(?:(?:early|mid|late)[- ])?(?P<m4>{MONTHS})\.?\s+(?P<y4>\d{{4}})"
 _ISO = r"(?P<iso>\d{4}-\d{2}-\d{2})"
 _YEAR = r"(?:in\s+)(?P<y5>(?:19|20)\d{2})"
+# "in March" with no year: the last March on or before the publication date
+_MONTH_ONLY = rf"(?:(?:in|since|until|by|early|mid|late|last)[\s-]+)(?P<m6>(?:January|February|March|April|May|June|July|August|September|October|November|December))\b(?![\s.,]*\d)"
 _WEEKDAY = r"(?P<wd>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)"
 _RELATIVE = r"(?P<rel>yesterday|today|earlier (?:in )?the (?:same )?day|earlier today|the day before|later the same day)"
 
 DATE_EXPR = re.compile(
-    rf"\b(?:{_ISO}|{_DAY_MONTH_YEAR}|{_MONTH_DAY_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_WEEKDAY}|{_RELATIVE}|{_YEAR})\b",
+    rf"\b(?:{_ISO}|{_DAY_MONTH_YEAR}|{_MONTH_DAY_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_WEEKDAY}|{_RELATIVE}|{_YEAR}|"
+    rf"{_MONTH_ONLY})\b",
 )
 
 
@@ -79,6 +82,12 @@ def _from_match(m: re.Match[str], published: date | None) -> tuple[date | None, 
             return None, "day", "relative"
         if g["y5"]:
             return date(int(g["y5"]), 1, 1), "year", "year"
+        if g["m6"]:
+            if published is None:
+                return None, "month", "explicit"
+            month = _month(g["m6"])
+            year = published.year if month <= published.month else published.year - 1
+            return date(year, month, 1), "month", "explicit"
     except ValueError:
         return None
     return None
@@ -110,6 +119,6 @@ def find_dates(text: str, begin: int, end: int, published: date | None) -> list[
         if found is None:
             continue
         value, precision, kind = found
-        start = m.start("y5") if m.group("y5") else m.start()
+        start = m.start("y5") if m.group("y5") else m.start("m6") if m.group("m6") else m.start()
         out.append(DateMention(start, m.end(), value, precision, kind))
     return out

@@ -32,6 +32,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"\bsanction(?:ed|ing)\b|\bdesignat(?:ed|ions?)\b|\bblacklist(?:ed|ing)\b|\basset\s+freezes?\b|"
                             r"\btravel\s+bans?\b", _I)),
     ("Protest", re.compile(r"\bsummon(?:ed|s)?\s+(?:\w+\s+){0,4}(?:ambassador|envoy|charg[eé]\s+d'affaires|diplomat)s?\b|"
+                           r"\b(?:recall(?:ed|s|ing)?|withdr[eaw]w?n?|withdrawing)\s+(?:\w+\s+){0,3}(?:ambassador|envoy)s?\b|"
                            r"\blodged\s+(?:a\s+)?(?:formal\s+|strong\s+|diplomatic\s+)?protests?\b|\bprotested\b|"
                            r"\bd[eé]marches?\b|\bexpel(?:led|s)?\s+(?:\w+\s+){0,3}(?:diplomats?|ambassador)\b", _I)),
     ("Summit", re.compile(r"\bsummits?\b", _I)),
@@ -50,6 +51,10 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # One pass over a sentence finds every trigger; at one position the first listed type wins.
 ANY_TRIGGER = re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in TRIGGERS), _I)
+# "Turkey, the last ally to ratify ..., lodged"; "that the United States would answer any escalation against
+# Ukraine" (what was said, not who took part); "since they met ...".
+_APPOSITIVE = re.compile(r",\s*(?:(?:the|a|an)\s+(?=[a-z])|which\b|who\b|whom\b|whose\b|where\b)[^,;]*(?:,|$)|\bsince\s+[^,;]*|"
+                         r"\b(?:told|said|warned|stressed|noted|added|insisted|argued)\s+(?:[\w’'-]+\s+){0,4}?that\b[^;]*", _I)
 _WHERE_SINCE = re.compile(r",\s*where\b[^;]*|\bsince\s+(?:they|he|she|it|the|[A-Z])[^,;]*")
 _RELATIVE = re.compile(r",\s*(?:who|which|whose)\b[^,;]*", _I)
 SUMMARY_TYPES = frozenset({"Visit", "Meeting", "Summit", "PhoneCall", "AgreementSigning", "JointStatement", "Statement",
@@ -74,15 +79,16 @@ _PAST = re.compile(r"\b(?:last|previous)\s+(?:week|month|year|summer|spring|autu
                    r"(?:ago|after|before|earlier)\b|\bago\b|\bpreviously\b|\bhad\s+(?:previously|already|earlier)\b|"
                    r"\bthe\s+(?:last|previous)\s+(?:\w+\s+){0,3}to\b", _I)
 # Relative clauses and "since ..." phrases say something about the past of a thing, not when the news happened.
-_ASIDE = re.compile(r"(?:,\s*|\s)(?:which|who|whom|whose|where)\b[^,;]*|,\s*the\s+[^,;]*,|\bsince\s+[^,;]*|\bthat\s+began\b[^,;]*|\bthat\s+had\s+been\b[^,;]*|"
+_ASIDE = re.compile(r"(?:,\s*|\s)(?:which|who|whom|whose|where)\b[^,;]*|,\s*the\s+(?=[a-z])[^,;]*,|\bsince\s+[^,;]*|\bthat\s+began\b[^,;]*|\bthat\s+had\s+been\b[^,;]*|"
                     r"\b(?:signed|concluded|adopted|agreed|established|founded|reached|launched|created|built|held|"
                     r"brokered|announced|set\s+up)\s+(?:\w+\s+){0,3}?in\s+(?:\w+\s+)?(?:19|20)\d\d\b", _I)
 _THERE = re.compile(r"^There\s+(?!(?:is|are|was|were|has|have|had|will|would|remains?|seems?)\b)")
 _CAUSE = re.compile(r"\b(?:in\s+response\s+to|in\s+retaliation\s+for|because\s+of|due\s+to|amid|over\s+(?:its|their|the)|"
                     r"following|for\s+(?:its|their)\s+role|against\s+the\s+backdrop|about|regarding|concerning|"
-                    r"discussing|to\s+discuss|ahead\s+of)\b|\bon\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-                    r"Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
-                    r"(?=[A-Z])", _I)
+                    r"discussing|to\s+discuss|ahead\s+of)\b", _I)
+# "a summit on Niger", "talks on Ukraine": what a meeting is about, not who takes part. (A sanction on Iran is.)
+_SUBJECT_MATTER = re.compile(r"\bon\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+                             r"March|April|May|June|July|August|September|October|November|December)\b)(?=[A-Z])")
 _PLURAL_REF = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|prime\s+ministers|premiers|heads\s+of\s+(?:state|government)|"
                          r"sides|countries|nations|governments|ministers|foreign\s+ministers|delegations|neighbours|neighbors|allies)|"
                          r"both\s+(?:sides|leaders|countries|governments)|the\s+(?:leaders|prime\s+ministers|presidents)|"
@@ -97,7 +103,8 @@ _ATTENDANCE = re.compile(r"\b(?:attended|took\s+part|participated|were\s+(?:also
                          r"joined|presided\s+over|chaired|sent\s+(?:(?:their|its|his|her|a)\s+)?(?:[\w-]+\s+){0,2}(?:ministers?|"
                          r"delegations?|envoys?|representatives?|ambassadors?|deputy|deputies|secretary|officials?)\b|"
                          r"(?:was|were)\s+represented\s+by|"
-                         r"in\s+attendance|hosted\s+by|among\s+the\s+(?:guests|participants|leaders))\b", _I)
+                         r"in\s+attendance|hosted\s+by|among\s+the\s+(?:guests|participants|leaders)|among\s+those\s+(?:at|attending|present)|"
+                         r"at\s+the\s+table)\b", _I)
 _DEFINITE = re.compile(r"(?:\bthe\s+(?:[\w-]+\s+){0,2}|\b\w+(?:’s|'s)\s+(?:[\w-]+\s+){0,1})$", _I)
 _TO_PLACE = re.compile(r"\b(?:to|in|into|at)\s+(?:the\s+)?$", _I)
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", _I)
@@ -295,7 +302,8 @@ class EventFinder:
         return False
 
     def _is_past(self, i: int, s: Sentence, when: date | None) -> bool:
-        if when is not None and self.published is not None and when < self.published - timedelta(days=10):
+        if when is not None and self.published is not None and when < self.published - timedelta(days=10) \
+                and not (when.year, when.month) == (self.published.year, self.published.month):
             return True
         if _THERE.match(s.text) and i - 1 in self.background:
             return True                                    # "There the two leaders ..." after a sentence set in the past
@@ -351,6 +359,10 @@ class EventFinder:
         cause = _CAUSE.search(self.text, t.end(), s.end)
         if cause:
             stop = cause.start()
+        if etype not in ("Sanction", "Protest"):
+            about = _SUBJECT_MATTER.search(self.text, t.end(), stop)
+            if about:
+                stop = about.start()
         asides = self._asides(s, t)
         begin, end = self._clause_bounds(s, t)
         stop = min(stop, end)
@@ -414,7 +426,7 @@ class EventFinder:
         "Turkey, the last ally to ratify Finland's membership, lodged ..."; "Blinken, whose government is ...".
         """
         out = []
-        for m in re.finditer(r",\s*(?:the|a|an|which|who|whom|whose|where)\b[^,;]*(?:,|$)|\bsince\s+[^,;]*", s.text, _I):
+        for m in _APPOSITIVE.finditer(s.text):
             a, b = s.begin + m.start(), s.begin + m.end()
             if not a <= t.start() < b:
                 out.append((a, b))

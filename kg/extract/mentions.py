@@ -14,7 +14,9 @@ from datetime import date
 from kg import gazetteer as gz
 from kg.extract.lexicon import Entry, Lexicon, Match
 from kg.extract.text import Sentence, Token, fold
-from kg.extract.titles import COMPLEMENT, HEAD_OF_STATE_OR_GOVERNMENT, Title, canonical, title_at, title_case, titles_in
+from kg.extract.titles import (
+    COMPLEMENT, HEAD_OF_STATE_OR_GOVERNMENT, TITLE_STARTS, Title, canonical, title_at, title_case, titles_in,
+)
 from kg.iris import slug
 from kg.model import Span
 
@@ -30,6 +32,8 @@ TITLE_WORDS = frozenset("""president presidents minister ministers prime secreta
     defence defense chief director chairman chairwoman chair head leader governor mayor senator speaker
     commissioner first lady crown high representative presidential communications press counterpart
     former acting visiting interim treasury state""".split())
+# Every word a title can start with breaks a run of names: "National Security Adviser Jake Sullivan".
+TITLE_WORDS = TITLE_WORDS | (TITLE_STARTS - {"new", "newly", "then", "then-", "second", "first", "associate"}) | {"judge", "justice"}
 CONNECTORS = frozenset("da de do dos das del della di du van von der den ter bin ibn bint al el la le y ben abu".split())
 # Capitalised words that make a run of names a thing rather than a person.
 NON_PERSON_HEADS = frozenset("""bank council committee commission department ministry office directorate agency
@@ -50,7 +54,7 @@ ORG_ADJECTIVES = frozenset("""national international royal federal central supre
 HONORIFIC = re.compile(r"(?:(?:Professor|Prof\.|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Sir|Dame|Lord|Gen\.|H\.E\.|Sheikh)\s+)$")
 SPEECH_VERBS = r"said|says|told|tells|added|adds|noted|stressed|called|urged|warned|announced|met|meets|spoke|" \
                r"visited|arrived|tweeted|wrote|declared|insisted|explained|recalled|welcomed|thanked|asked"
-_PERSON_AFTER = re.compile(rf"\s*(?:,\s*(?:who|whose)\b|\s+(?:{SPEECH_VERBS})\b)")
+_PERSON_AFTER = re.compile(rf"\s*(?:,\s*(?:who|whose)\b|\s+(?:{SPEECH_VERBS})\b|,\s+(?:{SPEECH_VERBS})\b)")
 _RELATION_BEFORE = re.compile(
     r"(?P<owner>\b[A-Z][\w’'\-]+(?:’s|'s)|\b(?:his|her|their))\s+(?P<rel>wife|husband|spouse|predecessor|successor|"
     r"son|daughter|deputy|spokesperson|spokesman|spokeswoman|adviser|advisor|counterpart|envoy)\s*,?\s*$")

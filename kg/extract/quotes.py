@@ -77,7 +77,7 @@ def _attribute(text: str, sentences: list[Sentence], i: int, q: Quotation, menti
         m = pattern.match(after)
         if m is None:
             continue
-        who_begin, who_end = q.close_mark + 1 + m.start("who"), q.close_mark + 1 + m.end("who")
+        who_begin, who_end = q.close_mark + 1 + m.start("who"), q.close_mark + 1 + m.end()
         who = m.group("who").strip()
         if _PRONOUN.match(who):
             return FoundQuote(q, last_subject(text, mentions, q.open_mark, quoted), False, i)

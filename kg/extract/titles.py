@@ -32,7 +32,8 @@ _CORE = (
     rf"(?:communications\s+)?director(?:[\s-]+general)?|chair(?:man|woman|person)?|first\s+lady|"
     rf"opposition\s+leader|commander(?:[\s-]+in[\s-]+chief)?|(?:lieutenant\s+|major\s+|brigadier\s+)?general|"
     rf"field\s+marshal|colonel|admiral|cleric|imam|archbishop|bishop|activist|journalist|dissident|"
-    rf"speaker|governor|mayor|senator|lawmaker|commissioner|chief\s+executive|ceo|head|chief|leader|minister"
+    rf"(?:chief\s+)?(?:judge|justice)|speaker|governor|mayor|senator|lawmaker|commissioner|chief\s+executive|ceo|head|"
+    rf"chief|leader|minister"
 )
 # Ranks within an office that are part of its name: "Deputy Foreign Minister", "First Vice President".
 _RANK = r"(?:(?:first|second|deputy|vice|assistant|associate|senior)[\s-]+)*"
@@ -128,7 +129,7 @@ def title_at(text: str, begin: int, end: int) -> Title | None:
 
 # A title can only start with one of these words; trying the regex at those words alone is 20x faster
 # than letting it scan every position.
-_STARTS = frozenset("""first deputy prime vice president president-elect premier chancellor king queen crown emir sultan
+TITLE_STARTS = _STARTS = frozenset("""first deputy prime vice president president-elect premier chancellor king queen crown emir sultan
     minister secretary under under-secretary-general secretary-general high special envoy ambassador presidential
     spokesperson spokesman spokeswoman press chief national communications director director-general chair chairman
     chairwoman chairperson speaker governor mayor senator commissioner head leader ceo former then then- acting interim
