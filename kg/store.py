@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from kg.iris import Minter
 from kg.namespaces import DCTERMS, DIP, XSD
-from kg.rdf import Triple, to_oxigraph
+from kg.rdf import Triple, ntriples, to_oxigraph
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "nt": ox.RdfFormat.N_TRIPLES,
@@ -91,39 +91,44 @@ class Store:
         """Store each article's triples in the graph named by its IRI, replacing an older version; one
         transaction per call. Returns, per article, "added", "replaced" or "unchanged".
         """
-        return self.write_quads([(str(name), list(to_oxigraph(triples, str(name)))) for name, triples in articles])
+        return self.write([(str(name), ntriples(triples)) for name, triples in articles])
 
-    def write_quads(self, articles: Sequence[tuple[str, list[ox.Quad]]]) -> list[str]:
+    def write(self, articles: Sequence[tuple[str, str]]) -> list[str]:
+        """Like write_articles, for graphs given as N-Triples text (what the ingest workers send)."""
         outcome: list[str] = []
-        fresh: list[ox.Quad] = []
+        fresh: list[str] = []
+        size = 0
         replace: list[tuple[ox.NamedNode, list[ox.Quad]]] = []
         batch: set[str] = set()
-        for iri, quads in articles:
-            name = ox.NamedNode(str(iri))
-            if str(iri) in batch:
+        for iri, nt in articles:
+            name = ox.NamedNode(iri)
+            if iri in batch:
                 outcome.append("unchanged")         # the same text twice in one batch
                 continue
-            batch.add(str(iri))
+            batch.add(iri)
             if not self._any(name):
-                fresh.extend(quads)
+                fresh.append(nt.replace(" .\n", f" <{iri}> .\n"))     # N-Triples lines -> N-Quads lines
+                size += nt.count("\n")
                 outcome.append("added")
-            elif graph_digest(self.ox.quads_for_pattern(None, None, None, name)) == graph_digest(quads):
+                continue
+            quads = [ox.Quad(t.subject, t.predicate, t.object, name)
+                     for t in ox.parse(nt.encode("utf-8"), ox.RdfFormat.N_TRIPLES)]
+            if graph_digest(self.ox.quads_for_pattern(None, None, None, name)) == graph_digest(quads):
                 outcome.append("unchanged")
             else:
                 replace.append((name, quads))
                 outcome.append("replaced")
-        if not fresh and not replace:
-            return outcome
         if replace:
-            self.ox.update(self._replace_update(replace, fresh))
-        elif len(fresh) < BULK_LIMIT:
-            # bulk_extend() writes sorted files and ingests them in one RocksDB IngestExternalFiles call, all
-            # column families at once: all or nothing, and twice as fast as extend(). Above BULK_LIMIT
-            # oxigraph splits the load into several ingestions, so large batches go through extend().
-            self.ox.bulk_extend(fresh)
+            fresh_quads = list(ox.parse("".join(fresh).encode("utf-8"), ox.RdfFormat.N_QUADS)) if fresh else []
+            self.ox.update(self._replace_update(replace, fresh_quads))
+        elif fresh and size < BULK_LIMIT:
+            # The bulk loader sorts the quads into files and ingests them in one RocksDB IngestExternalFiles call
+            # for all column families: all or nothing, and twice as fast as a transaction. Above BULK_LIMIT
+            # oxigraph splits a load into several ingestions, so large batches go through a transaction.
+            self.ox.bulk_load("".join(fresh).encode("utf-8"), ox.RdfFormat.N_QUADS)
             self.ox.update(self._touch_update())
-        else:
-            self.ox.extend(fresh)
+        elif fresh:
+            self.ox.load("".join(fresh).encode("utf-8"), ox.RdfFormat.N_QUADS)
             self.ox.update(self._touch_update())
         return outcome
 

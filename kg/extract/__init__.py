@@ -70,7 +70,7 @@ def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions:
         unquoted = _blank(s.text, s.begin, quoted)
         about = tp.is_about(unquoted)
         weight = tp.sentence_weight(s.paragraph < 0, s.paragraph == 0, i in reporting, about, i in background)
-        tp.weigh(text, s.begin, s.end, weight, masked, hits, about)
+        tp.weigh(text, s.tokens, weight, masked, hits, about)
         for m in mentions.by_sentence[i]:
             entry = gaz.organizations.get(m.ref) if m.kind == "org" else None
             for concept in entry.topics if entry is not None else ():
@@ -171,7 +171,7 @@ def _subject_topics(a: FoundAgreement) -> list[str]:
     if not a.subject:
         return []
     hits: dict[str, tp.TopicHit] = {}
-    tp.weigh(a.subject, 0, len(a.subject), tp.THRESHOLD, [], hits)
+    tp.weigh_text(a.subject, tp.THRESHOLD, hits)
     return sorted(hits)
 
 

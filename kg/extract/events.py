@@ -55,6 +55,15 @@ ANY_TRIGGER = re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pat
 # Ukraine" (what was said, not who took part); "since they met ...".
 _APPOSITIVE = re.compile(r",\s*(?:(?:the|a|an)\s+(?=[a-z])|which\b|who\b|whom\b|whose\b|where\b)[^,;]*(?:,|$)|\bsince\s+[^,;]*|"
                          r"\b(?:told|said|warned|stressed|noted|added|insisted|argued)\s+(?:[\w’'-]+\s+){0,4}?that\b[^;]*", _I)
+TRIGGER_STARTS = frozenset("""spoke speaks spoken talked talks conversation conversed phone telephone phoned video virtual
+    held holds hold holding first second latest joint sign signed signing signs inked put conclude concluded concludes
+    texts documents agreements exchanged handed deposited lodged submitted imposed imposes imposing impose slapped
+    slaps levied levies announced announces expanded expands tightened tightens sanctioned sanctioning designated
+    designation designations blacklisted blacklisting asset travel summon summoned summons recall recalled recalls
+    recalling withdrew withdrawn withdraw withdrawing protested demarche démarche demarches démarches expel expelled expels
+    summit summits state official working visit visited visiting visits arrived arrives arriving landed flew
+    travelled traveled trip tour the one-on-one bilateral closed-door face-to-face met meets meeting for in
+    host hosted hosts hosting days gathered convened government intergovernmental consultations agreed""".split())
 _WHERE_SINCE = re.compile(r",\s*where\b[^;]*|\bsince\s+(?:they|he|she|it|the|[A-Z])[^,;]*")
 _RELATIVE = re.compile(r",\s*(?:who|which|whose)\b[^,;]*", _I)
 SUMMARY_TYPES = frozenset({"Visit", "Meeting", "Summit", "PhoneCall", "AgreementSigning", "JointStatement", "Statement",
@@ -193,9 +202,16 @@ class EventFinder:
             self.background.add(i)
             self.past_places.update(m.ref for m in self.m.in_sentence(i, "place"))
         found: list[tuple[int, str, re.Match[str]]] = []
-        for t in ANY_TRIGGER.finditer(self.text, s.begin, s.end):
-            if not self._in_quote(t.start()):
-                found.append((t.start(), t.lastgroup or "", t))
+        reached = s.begin
+        for tok in s.tokens:
+            # A trigger starts with one of TRIGGER_STARTS: try the regex there only, not at every character.
+            if tok.begin < reached or tok.key not in TRIGGER_STARTS:
+                continue
+            t = ANY_TRIGGER.match(self.text, tok.begin, s.end)
+            if t is not None:
+                reached = t.end()
+                if not self._in_quote(t.start()):
+                    found.append((t.start(), t.lastgroup or "", t))
         # "the first call since they met in Sochi", "Ankara, where he met Erdoğan": background, whatever the tense.
         asides = [(s.begin + m.start(), s.begin + m.end()) for m in _WHERE_SINCE.finditer(s.text)]
         for a, b in asides:
@@ -285,8 +301,11 @@ class EventFinder:
         return kept
 
     def _date(self, i: int, s: Sentence) -> tuple[date | None, DatePrecision, Span | None]:
+        found = find_dates(self.text, s.begin, s.end, self.published)
+        if not found:
+            return None, "day", None
         asides = [(m.start() + s.begin, m.end() + s.begin) for m in _ASIDE.finditer(s.text)]
-        for d in find_dates(self.text, s.begin, s.end, self.published):
+        for d in found:
             if self._in_quote(d.begin) or any(a <= d.begin < b for a, b in asides):
                 continue
             if d.value is not None:
@@ -307,8 +326,10 @@ class EventFinder:
             return True
         if _THERE.match(s.text) and i - 1 in self.background:
             return True                                    # "There the two leaders ..." after a sentence set in the past
-        main = _ASIDE.sub(" ", self._unquoted(s))
-        return bool(_PAST.search(main))
+        unquoted = self._unquoted(s)
+        if not _PAST.search(unquoted):
+            return False
+        return bool(_PAST.search(_ASIDE.sub(" ", unquoted)))
 
     def _unquoted(self, s: Sentence) -> str:
         hit = self._unquoted_cache.get(s.begin)

@@ -8,12 +8,14 @@ count half. Titles, organization names and named instruments are not read for to
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from rdflib import Graph
 
 from kg.config import ONTOLOGY_DIR
+from kg.extract.text import Token, tokenize
 from kg.model import Span
 from kg.namespaces import SKOS, TOPIC
 
@@ -38,39 +40,50 @@ class TopicHit:
 
 
 @cache
-def _keywords() -> tuple[re.Pattern[str], dict[str, str]]:
+def _keywords() -> tuple[dict[tuple[str, ...], str], int]:
+    """Token-key phrases -> topic: every label of the scheme, and plurals of its last word."""
     g = Graph()
     g.parse(ONTOLOGY_DIR / "topics.ttl", format="turtle")
-    table: dict[str, str] = {}
+    table: dict[tuple[str, ...], str] = {}
     for concept in g.subjects(SKOS.inScheme, None):
         name = str(concept).removeprefix(str(TOPIC))
         for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
             for label in g.objects(concept, p):
-                table.setdefault(str(label).casefold(), name)
-    words = sorted(table, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?:s|es)?(?![\w-])", re.IGNORECASE)
-    return pattern, table
+                key = tuple(t.key for t in tokenize(str(label), 0, len(str(label))))
+                for variant in (key, key[:-1] + (key[-1] + "s",), key[:-1] + (key[-1] + "es",)):
+                    table.setdefault(variant, name)
+    return table, max(len(k) for k in table)
 
 
-def weigh(text: str, begin: int, end: int, weight: float, masked: list[tuple[int, int]],
+def weigh(text: str, tokens: Sequence[Token], weight: float, masked: list[tuple[int, int]],
           hits: dict[str, TopicHit], about: bool = False) -> None:
-    if weight <= 0:
+    """Add ``weight`` to each topic whose words appear among ``tokens`` (of ``text``), outside ``masked``."""
+    if weight <= 0 or not tokens:
         return
-    pattern, table = _keywords()
-    sentence = text[begin:end]
-    if not about and _INTENT.search(sentence):
+    table, longest = _keywords()
+    begin, end = tokens[0].begin, tokens[-1].end
+    if not about and _INTENT.search(text, begin, end):
         weight /= 2
     masked = masked + [(m.start(), m.end()) for m in CEREMONIAL.finditer(text, begin, end)]
-    for m in pattern.finditer(text, begin, end):
-        if any(a <= m.start() < b for a, b in masked):
-            continue
-        word = m.group(0).casefold()
-        concept = table.get(word) or table.get(word[:-1]) or table.get(word[:-2])
-        if concept is None:
-            continue
-        hit = hits.setdefault(concept, TopicHit(concept))
-        hit.weight += weight
-        hit.spans.append(Span.of(text, m.start(), m.end()))
+    keys = [t.key for t in tokens]
+    i, n = 0, len(tokens)
+    while i < n:
+        for j in range(min(n, i + longest), i, -1):
+            concept = table.get(tuple(keys[i:j]))
+            if concept is None:
+                continue
+            start, stop = tokens[i].begin, tokens[j - 1].end
+            if not any(a <= start < b for a, b in masked):
+                hit = hits.setdefault(concept, TopicHit(concept))
+                hit.weight += weight
+                hit.spans.append(Span.of(text, start, stop))
+            i = j - 1
+            break
+        i += 1
+
+
+def weigh_text(text: str, weight: float, hits: dict[str, TopicHit]) -> None:
+    weigh(text, tokenize(text, 0, len(text)), weight, [], hits, about=True)
 
 
 def is_about(unquoted: str) -> bool:

@@ -115,7 +115,8 @@ from kg.pipeline import Ingester, article_paths
 from kg.store import Store
 def progress(done, total, summary):
     print(done, flush=True)
-Ingester(Store(Path(sys.argv[1])), None, workers=1, chunk=4, progress=progress).run(article_paths([Path(sys.argv[2])]))
+Ingester(Store(Path(sys.argv[1])), None, workers=1, chunk=4, write_batch=1, progress=progress).run(
+    article_paths([Path(sys.argv[2])]))
 """
 
 
