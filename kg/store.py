@@ -187,6 +187,27 @@ class Store:
         self.ox.update(f"DROP SILENT GRAPH {name} ;\n{_insert_data(quads)} ;\n{self._touch_update()}")
         return True
 
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update (one transaction) and record the modification time (server's write path)."""
+        self.ox.update(sparql, base_iri=base_iri)
+        self.ox.update(self._touch_update())
+
+    def set_graph(self, name: ox.NamedNode | ox.DefaultGraph, quads: list[ox.Quad], *, replace: bool) -> bool:
+        """Add ``quads`` to a graph, or replace the graph with them; True if the graph did not exist before."""
+        existed = self._any(name) if isinstance(name, ox.NamedNode) else True
+        drop = f"DROP SILENT GRAPH {name} ;\n" if replace and isinstance(name, ox.NamedNode) else (
+            "DROP SILENT DEFAULT ;\n" if replace else "")
+        self.ox.update(f"{drop}{_insert_data(quads)} ;\n{self._touch_update()}")
+        return not existed
+
+    def drop_graph(self, name: ox.NamedNode | ox.DefaultGraph) -> bool:
+        """Remove a whole graph; False if it held nothing."""
+        if isinstance(name, ox.NamedNode) and not self._any(name):
+            return False
+        target = f"GRAPH {name}" if isinstance(name, ox.NamedNode) else "DEFAULT"
+        self.ox.update(f"DROP SILENT {target} ;\n{self._touch_update()}")
+        return True
+
     def flush(self) -> None:
         if self.path is not None:
             self.ox.flush()
@@ -237,7 +258,8 @@ def _insert_data(quads: list[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = {}
     for q in quads:
         by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    body = "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+    body = "\n".join(("\n".join(lines) if g == "DEFAULT" else f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}")
+                     for g, lines in by_graph.items())
     return f"INSERT DATA {{\n{body}\n}}"
 
 

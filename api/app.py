@@ -1,0 +1,63 @@
+"""The route table: ``create_app(store, settings)`` is everything the server answers."""
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from api import sparql
+from api.errors import HTTPError, plain
+from api.pool import Pool
+from api.state import State
+from kg.config import Settings
+from kg.store import Store
+
+STATIC = Path(__file__).parent / "static"
+READ, ALL = ["GET", "HEAD"], ["GET", "HEAD", "POST", "PUT", "DELETE"]
+
+
+def create_app(store: Store, settings: Settings, *, workers: int | None = None) -> FastAPI:
+    if store.path is None:
+        raise ValueError("the server needs an on-disk store: its query workers open it read-only")
+    pool = Pool(str(store.path), workers or max(2, os.cpu_count() or 2))
+    state = State(store, settings, pool)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store.flush()
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.stop()
+
+    app = FastAPI(title="diplomacy-kg", lifespan=lifespan, summary="Diplomacy news as linked data: SPARQL 1.1, "
+                  "Graph Store, dumps and dereferenceable URIs.")
+    app.state.kg = state
+    route = app.add_api_route
+    route("/sparql", sparql.sparql, methods=["GET", "POST"], summary="SPARQL 1.1 query and update")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    app.add_exception_handler(HTTPError, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _starlette_error)  # type: ignore[arg-type]
+    app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=5)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
+                       allow_headers=["Accept", "Content-Type"], expose_headers=["X-SPARQL-MaxRows", "Location"])
+    return app
+
+
+async def _http_error(request: Request, exc: HTTPError) -> Response:
+    return plain(exc.status, exc.message, exc.headers)
+
+
+async def _starlette_error(request: Request, exc: HTTPException) -> Response:
+    return plain(exc.status_code, str(exc.detail), exc.headers)

@@ -1,0 +1,19 @@
+"""What every route needs: the store, the settings and the query workers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.pool import Pool
+from kg.config import Settings
+from kg.store import Store
+
+
+@dataclass
+class State:
+    store: Store
+    settings: Settings
+    pool: Pool
+
+    @property
+    def base(self) -> str:
+        return self.store.minter.base
