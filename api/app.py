@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from api import sparql
+from api import graphs, sparql
 from api.errors import HTTPError, plain
 from api.pool import Pool
 from api.state import State
@@ -45,6 +45,7 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     app.state.kg = state
     route = app.add_api_route
     route("/sparql", sparql.sparql, methods=["GET", "POST"], summary="SPARQL 1.1 query and update")
+    route("/graphs", graphs.graph_store, methods=ALL, summary="Graph Store HTTP Protocol (?graph=<iri> or ?default)")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.add_exception_handler(HTTPError, _http_error)  # type: ignore[arg-type]

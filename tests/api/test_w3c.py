@@ -80,7 +80,7 @@ def run(case: Case, live: Live, *, token: bool, prefix: str, route: str) -> None
                 problem = check_body(step, r)
                 assert problem is None, (case.name, problem)
             if step.location_var:
-                locations[step.location_var] = r.headers["location"].split("?graph=")[-1]
+                locations[step.location_var] = r.headers["location"]
 
 
 @pytest.mark.parametrize("case", PROTOCOL, ids=[c.name for c in PROTOCOL])
@@ -91,6 +91,19 @@ def test_protocol_with_token(case: Case, with_token: Live) -> None:
 @pytest.mark.parametrize("case", PROTOCOL, ids=[c.name for c in PROTOCOL])
 def test_protocol_without_token_refuses_updates(case: Case, without_token: Live) -> None:
     run(case, without_token, token=False, prefix="/sparql/", route="/sparql")
+
+
+APPLICABLE_GSP = [c for c in GSP if "DirectGraphIdentification" not in c.requires]
+
+
+@pytest.mark.parametrize("case", APPLICABLE_GSP, ids=[c.name for c in APPLICABLE_GSP])
+def test_graph_store_with_token(case: Case, with_token: Live) -> None:
+    run(case, with_token, token=True, prefix="/gsp", route="/graphs")
+
+
+@pytest.mark.parametrize("case", APPLICABLE_GSP, ids=[c.name for c in APPLICABLE_GSP])
+def test_graph_store_without_token_refuses_writes(case: Case, without_token: Live) -> None:
+    run(case, without_token, token=False, prefix="/gsp", route="/graphs")
 
 
 def test_update_without_token_is_401_when_a_token_is_configured(with_token: Live) -> None:
