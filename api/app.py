@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from api import graphs, sparql
+from api import dumps, graphs, sparql
 from api.errors import HTTPError, plain
 from api.pool import Pool
 from api.state import State
@@ -29,7 +29,7 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     if store.path is None:
         raise ValueError("the server needs an on-disk store: its query workers open it read-only")
     pool = Pool(str(store.path), workers or max(2, os.cpu_count() or 2))
-    state = State(store, settings, pool)
+    state = State(store, settings, pool, dumps.DumpFiles(store.path.with_name(store.path.name + ".dumps")))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -46,6 +46,9 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     route = app.add_api_route
     route("/sparql", sparql.sparql, methods=["GET", "POST"], summary="SPARQL 1.1 query and update")
     route("/graphs", graphs.graph_store, methods=ALL, summary="Graph Store HTTP Protocol (?graph=<iri> or ?default)")
+    route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
+    route("/dumps/{name}", dumps.download, methods=READ, summary="One download (ETag, Last-Modified, Range)")
+    route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.add_exception_handler(HTTPError, _http_error)  # type: ignore[arg-type]

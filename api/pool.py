@@ -160,6 +160,23 @@ class Pool:
             raise QueryFailed(500, f"query worker answered {kind!r}")
         return Answer(pickle.loads(payload), b"", self._stream(p, deadline))
 
+    async def run_once(self, req: dict[str, Any]) -> dict[str, Any]:
+        """Run one long job (a dump) on a fresh worker of its own, with no deadline; its answer's meta."""
+        p = await self._spawn()
+        try:
+            await p.send(req)
+            kind, payload = await p.frame()
+        finally:
+            p.kill()
+            self._all.discard(p)
+            await p.proc.wait()
+        if kind == b"X":
+            raise QueryFailed(*pickle.loads(payload))
+        if kind != b"R":
+            raise QueryFailed(500, f"the worker answered {kind!r}")
+        meta: dict[str, Any] = pickle.loads(payload)[0]
+        return meta
+
     async def _stream(self, p: _Proc, deadline: float | None) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
         done = False

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from api.pool import Pool
 from kg.config import Settings
 from kg.store import Store
+
+if TYPE_CHECKING:
+    from api.dumps import DumpFiles
 
 
 @dataclass
@@ -13,6 +17,7 @@ class State:
     store: Store
     settings: Settings
     pool: Pool
+    dumps: DumpFiles
 
     @property
     def base(self) -> str:

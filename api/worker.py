@@ -170,7 +170,8 @@ class Worker:
 
     def dump(self, req: dict[str, Any], out: Output) -> None:
         from api.dumpwriter import write_dump
-        write_dump(self.store, req, out)
+        write_dump(self.store, req)
+        out.meta["kind"] = "file"
 
 
 def main() -> None:
