@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from api import dumps, graphs, sparql
+from api import dumps, graphs, resources, sparql
 from api.errors import HTTPError, plain
 from api.pool import Pool
 from api.state import State
@@ -45,10 +45,18 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     app.state.kg = state
     route = app.add_api_route
     route("/sparql", sparql.sparql, methods=["GET", "POST"], summary="SPARQL 1.1 query and update")
-    route("/graphs", graphs.graph_store, methods=ALL, summary="Graph Store HTTP Protocol (?graph=<iri> or ?default)")
+    route("/graphs", graphs.graph_store, methods=ALL, summary="Graph Store HTTP Protocol (?graph=<iri> or ?default)",
+          name="graph_store")
     route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
     route("/dumps/{name}", dumps.download, methods=READ, summary="One download (ETag, Last-Modified, Range)")
     route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")
+    for prefix in ("/id/{rest:path}", "/topics", "/topics/{rest:path}"):
+        route(prefix, resources.thing, methods=READ, summary="A thing: 303 to its page or data", status_code=303)
+    route("/page/{rest:path}", resources.html_page, methods=READ, summary="A thing's HTML page")
+    route("/data/{rest:path}", resources.data, methods=READ, summary="A thing's description (RDF by Accept or extension)")
+    route("/graph/{rest:path}", resources.graph_iri, methods=READ, summary="A graph IRI: 303 to the Graph Store")
+    for name in ("/ontology", "/ontology.{ext}", "/shapes", "/shapes.{ext}"):
+        route(name, resources.vocabulary, methods=READ, summary="Ontology and shapes documentation (HTML, RDF)")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.add_exception_handler(HTTPError, _http_error)  # type: ignore[arg-type]
