@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
@@ -14,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from api import dumps, graphs, resources, sparql
+from api import dumps, graphs, meta, resources, sparql
 from api.errors import HTTPError, plain
 from api.pool import Pool
 from api.state import State
@@ -43,8 +45,16 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     app = FastAPI(title="diplomacy-kg", lifespan=lifespan, summary="Diplomacy news as linked data: SPARQL 1.1, "
                   "Graph Store, dumps and dereferenceable URIs.")
     app.state.kg = state
-    route = app.add_api_route
-    route("/sparql", sparql.sparql, methods=["GET", "POST"], summary="SPARQL 1.1 query and update")
+
+    def route(path: str, endpoint: Callable[..., Awaitable[Response]], methods: list[str], summary: str,
+              **kwargs: Any) -> None:
+        for method in methods:   # one route per method: OpenAPI wants one operation id each
+            app.add_api_route(path, endpoint, methods=[method], summary=summary, include_in_schema=method != "HEAD",
+                              operation_id=method.lower() + re.sub(r"\W+", "_", path).rstrip("_"), **kwargs)
+
+    route("/", meta.home, methods=READ, summary="Home page: what the dataset is, its size, where to go")
+    route("/.well-known/void", meta.void_description, methods=READ, summary="VoID and DCAT description")
+    route("/sparql", sparql.sparql, methods=["GET", "HEAD", "POST"], summary="SPARQL 1.1 query and update")
     route("/graphs", graphs.graph_store, methods=ALL, summary="Graph Store HTTP Protocol (?graph=<iri> or ?default)",
           name="graph_store")
     route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
