@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from api import dumps, graphs, meta, resources, sparql
+from api import articles, dumps, graphs, meta, resources, sparql
 from api.errors import HTTPError, plain
 from api.pool import Pool
 from api.state import State
@@ -57,6 +57,7 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     route("/sparql", sparql.sparql, methods=["GET", "HEAD", "POST"], summary="SPARQL 1.1 query and update")
     route("/graphs", graphs.graph_store, methods=ALL, summary="Graph Store HTTP Protocol (?graph=<iri> or ?default)",
           name="graph_store")
+    route("/articles", articles.post_article, methods=["POST"], summary="Add an article (raw text): 201, or 422 + SHACL report")
     route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
     route("/dumps/{name}", dumps.download, methods=READ, summary="One download (ETag, Last-Modified, Range)")
     route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")
