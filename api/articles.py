@@ -16,22 +16,18 @@ if TYPE_CHECKING:
     from kg.validate import Report
 
 SUFFIX = {"text/plain": ".txt", "text/markdown": ".md", "text/html": ".html", "application/json": ".json", "": ".txt"}
-_workers: dict[str, Worker] = {}
-_lock = asyncio.Lock()
-
-
 async def worker(state: State) -> Worker:
     """The pipeline's worker (gazetteer, validator), made on first use; the shared graphs are put in place then."""
-    async with _lock:
-        w = _workers.get(state.base)
-        if w is None:
+    async with state.pipeline_lock:
+        if state.pipeline is None:
             from kg.pipeline import Ingester, Worker
             w = await asyncio.to_thread(Worker, state.base)
             async with state.pool.write_lock:
                 await asyncio.to_thread(Ingester(state.store, None, workers=1).ensure_reference, w.gaz)
                 state.pool.changed()
-            _workers[state.base] = w
-        return w
+            state.pipeline = w
+        pipeline: Worker = state.pipeline
+        return pipeline
 
 
 def build(w: Worker, source: str, body: bytes) -> tuple[Built, Report]:

@@ -37,15 +37,9 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
     "jsonld": ox.RdfFormat.JSON_LD, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
 }
-QUAD_NAMES = frozenset({"nq", "trig"})
-EXTENSIONS: dict[str, str] = {"ttl": "ttl", "nt": "nt", "rdf": "rdfxml", "jsonld": "jsonld", "nq": "nq", "trig": "trig"}
 MEDIA: dict[str, str] = {
     "ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples", "rdfxml": "application/rdf+xml",
     "jsonld": "application/ld+json", "nq": "application/n-quads", "trig": "application/trig; charset=utf-8",
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
     "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
 }
-
-
-def offered(table: dict[str, str]) -> list[str]:
-    return list(table)

@@ -62,17 +62,13 @@ def compute(state: State) -> Stats:
         prefix_of={str(ns): p for p, ns in PREFIXES.items()})
 
 
-_cache: dict[int, tuple[int, Stats]] = {}
-
-
 async def stats(state: State) -> Stats:
     """Computed once per version of the data (the counts scan the store)."""
-    key = id(state)
-    hit = _cache.get(key)
-    if hit is None or hit[0] != state.pool.gen:
+    if state.stats is None or state.stats[0] != state.pool.gen:
         gen = state.pool.gen
-        _cache[key] = (gen, await asyncio.to_thread(compute, state))
-    return _cache[key][1]
+        state.stats = (gen, await asyncio.to_thread(compute, state))
+    result: Stats = state.stats[1]
+    return result
 
 
 def void(state: State, s: Stats, root: str) -> list[ox.Triple]:

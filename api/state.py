@@ -1,8 +1,9 @@
 """What every route needs: the store, the settings and the query workers."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from api.pool import Pool
 from kg.config import Settings
@@ -18,6 +19,9 @@ class State:
     settings: Settings
     pool: Pool
     dumps: DumpFiles
+    stats: tuple[int, Any] | None = None          # (pool generation, api.meta.Stats)
+    pipeline: Any = None                          # kg.pipeline.Worker for POST /articles, made on first use
+    pipeline_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def base(self) -> str:

@@ -86,3 +86,8 @@ def test_listing_is_html_for_people_and_dcat_for_machines(client: httpx.Client) 
                                                     "dataset.ttl", "dataset.jsonld"}
     assert set(g.objects(None, VOID.dataDump)) == {URIRef(u) for u in urls}
     assert client.get("/dumps/nothing.csv").status_code == 404
+
+
+def test_downloads_are_not_compressed_on_the_fly(client: httpx.Client) -> None:
+    r = client.get("/dumps/dataset.nt", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and "content-encoding" not in r.headers

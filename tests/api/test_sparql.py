@@ -195,3 +195,9 @@ def test_json_results_escape_literals(client: httpx.Client) -> None:
     capped = 'SELECT ?x WHERE { BIND("quote \\" and \\n newline" AS ?x) }'
     assert client.get("/sparql", params={"query": capped}).json()["results"]["bindings"][0]["x"]["value"] \
         == 'quote " and \n newline'
+
+
+def test_head_answers_headers_only(client: httpx.Client) -> None:
+    r = client.head("/sparql", params={"query": NAME_QUERY})
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers["content-type"] == "application/sparql-results+json"
