@@ -11,11 +11,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from api.errors import HTTPError, not_acceptable
-from api.formats import GRAPH, MEDIA, RDF_FORMATS
+from api.formats import GRAPH, MEDIA, PREFIX_MAP, RDF_FORMATS
 from api.negotiation import NotAcceptable, negotiate
-from kg.namespaces import PREFIXES
-
-PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 HTML = "text/html"
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -39,6 +36,11 @@ def serialize(triples: Iterable[ox.Triple], name: str) -> bytes:
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = PREFIX_MAP if name in ("ttl", "trig", "rdfxml") else None
     return ox.serialize(triples, format=fmt, prefixes=prefixes)
+
+
+def here(request: Request) -> str:
+    """The request's URL without query or fragment (the endpoint, or the document being served)."""
+    return str(request.url.replace(query="", fragment=""))
 
 
 def rdf_response(triples: Iterable[ox.Triple], media: str, headers: dict[str, str] | None = None) -> Response:

@@ -20,9 +20,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from api.documents import HTML, RDF_OFFERS, choose, iri, page, rdf_response
 from api.errors import HTTPError
-from api.pool import QueryFailed
+from api.formats import PREFIX_MAP
 from api.state import State
-from kg.namespaces import DCAT, DCTERMS, FORMATS, IANA, PREFIXES, RDF, VOID, XSD
+from kg.namespaces import DCAT, DCTERMS, FORMATS, IANA, RDF, VOID, XSD
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,6 @@ DUMPS = {d.file: d for d in [
 ]}
 WRITER_NAMES = {"dataset.nt": "nt", "dataset.nt.gz": "nt.gz", "dataset.nq.gz": "nq.gz", "dataset.trig": "trig",
                 "dataset.ttl": "ttl", "dataset.jsonld": "jsonld"}
-PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
 def context_document() -> dict[str, object]:
@@ -74,11 +73,8 @@ class DumpFiles:
                 return target
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(target.suffix + ".part")
-            try:
-                await state.pool.run_once({"op": "dump", "name": WRITER_NAMES[name], "path": str(tmp),
-                                           "prefixes": PREFIX_MAP, "context": f"{state.base}context.jsonld"})
-            except QueryFailed as exc:
-                raise HTTPError(exc.status, exc.message) from None
+            await state.pool.run_once({"op": "dump", "name": WRITER_NAMES[name], "path": str(tmp),
+                                       "prefixes": PREFIX_MAP, "context": f"{state.base}context.jsonld"})
             os.replace(tmp, target)
             for old in self.folder.glob(f"*.{name}"):
                 if old != target:

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.namespaces import PREFIXES
+
+PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
+
 # SELECT results: media type -> short name (the name the worker uses).
 SOLUTIONS: dict[str, str] = {
     "application/sparql-results+json": "json",

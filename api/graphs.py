@@ -11,19 +11,15 @@ import uuid
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from api.documents import choose
 from api.errors import HTTPError, media_type, read_body, require_token
-from api.formats import GRAPH, MEDIA
-from api.pool import QueryFailed
+from api.formats import GRAPH, MEDIA, PREFIX_MAP, RDF_FORMATS
+from api.sparql import respond
 from api.state import State
-from kg.namespaces import PREFIXES
 
-PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
-TRIPLE_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-                "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD,
-                "text/plain": ox.RdfFormat.N_TRIPLES}
+TRIPLE_TYPES = [media for media, name in GRAPH.items() if name in ("ttl", "nt", "rdfxml", "jsonld")]
 
 
 def target(request: Request) -> ox.NamedNode | ox.DefaultGraph | None:
@@ -88,13 +84,7 @@ async def read(request: Request, state: State, graph: ox.NamedNode | ox.DefaultG
            "default_graphs": [graph.value] if isinstance(graph, ox.NamedNode) else None,
            "named_graphs": [] if isinstance(graph, ox.NamedNode) else None,
            "formats": {"graph": fmt, "solutions": "json", "boolean": "json"}, "prefixes": PREFIX_MAP}
-    try:
-        answer = await state.pool.run(req, state.settings.query_timeout)
-    except QueryFailed as exc:
-        raise HTTPError(exc.status, exc.message) from None
-    if answer.rest is None:
-        return Response(answer.body, media_type=MEDIA[fmt], headers=headers)
-    return StreamingResponse(answer.rest, media_type=MEDIA[fmt], headers=headers)
+    return respond(await state.pool.run(req, state.settings.query_timeout), MEDIA[fmt], headers)
 
 
 async def payload(request: Request, state: State, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
@@ -112,12 +102,11 @@ async def payload(request: Request, state: State, graph: ox.NamedNode | ox.Defau
     quads = []
     base = graph.value if isinstance(graph, ox.NamedNode) else None
     for ptype, body in parts:
-        fmt = TRIPLE_TYPES.get(ptype)
-        if fmt is None:
+        if ptype not in TRIPLE_TYPES:
             raise HTTPError(415, f"send the graph as one of {', '.join(TRIPLE_TYPES)}, not {ptype or 'no type'}")
         try:
             quads += [ox.Quad(t.subject, t.predicate, t.object, graph)
-                      for t in ox.parse(body, fmt, base_iri=base, without_named_graphs=True,
+                      for t in ox.parse(body, RDF_FORMATS[GRAPH[ptype]], base_iri=base, without_named_graphs=True,
                                             rename_blank_nodes=True)]
         except SyntaxError as exc:
             raise HTTPError(400, f"cannot parse the graph as {ptype}: {exc}") from None

@@ -15,14 +15,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.errors import HTTPError
+
 _HEAD = struct.Struct(">cI")
-
-
-class QueryFailed(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 class _Proc:
@@ -131,19 +126,19 @@ class Pool:
         return p
 
     async def run(self, req: dict[str, Any], timeout: float | None) -> Answer:
-        """Send one job; raise QueryFailed for an error answer or a missed deadline (503)."""
+        """Send one job; raise HTTPError for an error answer or a missed deadline (503)."""
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         try:
             p = await self._acquire(deadline)
         except TimeoutError:
-            raise QueryFailed(503, f"the server is busy: no query worker became free within {timeout:g} s") from None
+            raise HTTPError(503, f"the server is busy: no query worker became free within {timeout:g} s") from None
         try:
             await p.send(req)
             kind, payload = await asyncio.wait_for(p.frame(), None if deadline is None else deadline - loop.time())
         except TimeoutError:
             self._replace(p)
-            raise QueryFailed(503, f"query timed out after {timeout:g} s and was stopped") from None
+            raise HTTPError(503, f"query timed out after {timeout:g} s and was stopped") from None
         except BaseException:
             self._replace(p)
             raise
@@ -154,10 +149,10 @@ class Pool:
         if kind == b"X":
             self.idle.put_nowait(p)
             status, message = pickle.loads(payload)
-            raise QueryFailed(status, message)
+            raise HTTPError(status, message)
         if kind != b"H":
             self._replace(p)
-            raise QueryFailed(500, f"query worker answered {kind!r}")
+            raise HTTPError(500, f"query worker answered {kind!r}")
         return Answer(pickle.loads(payload), b"", self._stream(p, deadline))
 
     async def run_once(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -171,9 +166,9 @@ class Pool:
             self._all.discard(p)
             await p.proc.wait()
         if kind == b"X":
-            raise QueryFailed(*pickle.loads(payload))
+            raise HTTPError(*pickle.loads(payload))
         if kind != b"R":
-            raise QueryFailed(500, f"the worker answered {kind!r}")
+            raise HTTPError(500, f"the worker answered {kind!r}")
         meta: dict[str, Any] = pickle.loads(payload)[0]
         return meta
 

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.documents import HTML, RDF_OFFERS, choose, iri, page, rdf_response, require
+from api.documents import HTML, RDF_OFFERS, choose, here, iri, page, rdf_response, require
 from api.errors import HTTPError
 from api.state import State
 from kg.namespaces import (
@@ -156,7 +156,7 @@ async def data(request: Request) -> Response:
         chosen = choose(request, RDF_OFFERS)
         headers["Content-Location"] = f"/data/{rest}.{EXTENSION_OF[chosen]}"
     d = await described(state, document_iri(state, stem))
-    doc = ox.NamedNode(str(request.url.replace(query="", fragment="")))
+    doc = ox.NamedNode(here(request))
     meta = [ox.Triple(doc, iri(FOAF.primaryTopic), d.node), ox.Triple(doc, iri(RDF.type), iri(FOAF.Document))]
     return rdf_response(meta + d.triples, chosen, headers)
 

@@ -5,7 +5,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.documents import HTML, RDF_OFFERS, choose, iri, page, rdf_response
+from api.documents import HTML, RDF_OFFERS, choose, here, iri, page, rdf_response
 from api.state import State
 from kg.namespaces import FORMATS, PREFIXES, RDF, RDFS, SD, VOID
 
@@ -70,4 +70,4 @@ def service_description(request: Request) -> Response:
     chosen = choose(request, [*RDF_OFFERS, HTML])
     if chosen == HTML:
         return page("query.html", examples=EXAMPLES, title="SPARQL query")
-    return rdf_response(description(str(request.url.replace(query="", fragment="")), state), chosen)
+    return rdf_response(description(here(request), state), chosen)

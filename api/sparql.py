@@ -15,14 +15,13 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from api.errors import HTTPError, media_type, not_acceptable, read_body, require_token, utf8
-from api.formats import BOOLEAN, GRAPH, MEDIA, SOLUTIONS
+from api.documents import here
+from api.formats import BOOLEAN, GRAPH, MEDIA, PREFIX_MAP, SOLUTIONS
 from api.negotiation import NotAcceptable, negotiate
-from api.pool import QueryFailed
+from api.pool import Answer
 from api.sparqltext import inspect_query, inspect_update, with_using
 from api.state import State
-from kg.namespaces import PREFIXES
 
-PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 OFFERS = {"SELECT": SOLUTIONS, "ASK": BOOLEAN, "CONSTRUCT": GRAPH, "DESCRIBE": GRAPH}
 
 
@@ -78,10 +77,6 @@ async def sparql(request: Request) -> Response:
     raise HTTPError(400, "the form has neither a 'query' nor an 'update' parameter")
 
 
-def endpoint(request: Request) -> str:
-    return str(request.url.replace(query="", fragment=""))
-
-
 async def run_query(request: Request, state: State, query: str, params: MultiDict) -> Response:
     info = inspect_query(query)
     if info.has_service:
@@ -96,7 +91,7 @@ async def run_query(request: Request, state: State, query: str, params: MultiDic
     protocol_dataset = bool(default_graphs or named_graphs)
     cap = state.settings.max_rows
     req = {
-        "op": "query", "query": query, "base_iri": endpoint(request),
+        "op": "query", "query": query, "base_iri": here(request),
         "union": not (protocol_dataset or info.has_dataset),
         "default_graphs": default_graphs if protocol_dataset else None,
         "named_graphs": named_graphs if protocol_dataset else None,
@@ -105,18 +100,19 @@ async def run_query(request: Request, state: State, query: str, params: MultiDic
         "max_rows": cap if info.limit is None or info.limit > cap else None,
         "prefixes": PREFIX_MAP,
     }
-    try:
-        answer = await state.pool.run(req, state.settings.query_timeout)
-    except QueryFailed as exc:
-        raise HTTPError(exc.status, exc.message) from None
+    answer = await state.pool.run(req, state.settings.query_timeout)
     kind = answer.meta.get("kind", "solutions")
-    fmt = req["formats"]["graph" if kind == "graph" else kind]
     headers = {"Vary": "Accept"}
     if "truncated" in answer.meta:
         headers["X-SPARQL-MaxRows"] = str(answer.meta["truncated"])
+    return respond(answer, MEDIA[req["formats"]["graph" if kind == "graph" else kind]], headers)
+
+
+def respond(answer: Answer, media: str, headers: dict[str, str]) -> Response:
+    """A worker's answer as a response: whole when it came in one piece, streamed otherwise."""
     if answer.rest is None:
-        return Response(answer.body, media_type=MEDIA[fmt], headers=headers)
-    return StreamingResponse(answer.rest, media_type=MEDIA[fmt], headers=headers)
+        return Response(answer.body, media_type=media, headers=headers)
+    return StreamingResponse(answer.rest, media_type=media, headers=headers)
 
 
 async def run_update(request: Request, state: State, update: str, params: MultiDict) -> Response:
@@ -132,7 +128,7 @@ async def run_update(request: Request, state: State, update: str, params: MultiD
         update = with_using(update, info, using, using_named)
     async with state.pool.write_lock:
         try:
-            await asyncio.to_thread(state.store.update, update, base_iri=endpoint(request))
+            await asyncio.to_thread(state.store.update, update, base_iri=here(request))
         except SyntaxError as exc:
             raise HTTPError(400, f"SPARQL syntax error: {exc}") from None
         finally:
