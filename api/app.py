@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -43,14 +44,16 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
         finally:
             await pool.stop()
 
-    app = FastAPI(title="diplomacy-kg", lifespan=lifespan, summary="Diplomacy news as linked data: SPARQL 1.1, "
+    app = FastAPI(title="diplomacy-kg", lifespan=lifespan, docs_url=None, redoc_url=None, summary="Diplomacy news as linked data: SPARQL 1.1, "
                   "Graph Store, dumps and dereferenceable URIs.")
     app.state.kg = state
 
     def route(path: str, endpoint: Callable[..., Awaitable[Response]], methods: list[str], summary: str,
               **kwargs: Any) -> None:
+        listed = kwargs.pop("include_in_schema", True)
         for method in methods:   # one route per method: OpenAPI wants one operation id each
-            app.add_api_route(path, endpoint, methods=[method], summary=summary, include_in_schema=method != "HEAD",
+            app.add_api_route(path, endpoint, methods=[method], summary=summary,
+                              include_in_schema=listed and method != "HEAD",
                               operation_id=method.lower() + re.sub(r"\W+", "_", path).rstrip("_"), **kwargs)
 
     route("/", meta.home, methods=READ, summary="Home page: what the dataset is, its size, where to go")
@@ -69,6 +72,7 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     route("/graph/{rest:path}", resources.graph_iri, methods=READ, summary="A graph IRI: 303 to the Graph Store")
     for name in ("/ontology", "/ontology.{ext}", "/shapes", "/shapes.{ext}"):
         route(name, resources.vocabulary, methods=READ, summary="Ontology and shapes documentation (HTML, RDF)")
+    route("/docs", _docs, methods=READ, summary="This documentation", include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.add_exception_handler(HTTPError, _http_error)  # type: ignore[arg-type]
@@ -77,6 +81,13 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=["X-SPARQL-MaxRows", "Location"])
     return app
+
+
+async def _docs(request: Request) -> Response:
+    # Swagger UI from the bundled copy in api/static/swagger/, never from a CDN.
+    return get_swagger_ui_html(openapi_url="/openapi.json", title="diplomacy-kg API",
+                               swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                               swagger_css_url="/static/swagger/swagger-ui.css", swagger_favicon_url="")
 
 
 class GZipExceptDumps:

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from api.documents import RDF_OFFERS, choose, iri, page, rdf_response
 from api.dumps import dcat, root_url
+from api.resources import COMPACT, local_path
 from api.state import State
 from kg.namespaces import (
     DCAT, DCTERMS, DIP, GEONAMES, ONTOLOGY_IRI, OWL, PREFIXES, RDF, SCHEMA, VOID, WD, XSD,
@@ -51,7 +52,7 @@ def compute(state: State) -> Stats:
     used = sorted({str(ns) for ns in PREFIXES.values() if any(p.startswith(str(ns)) for p in predicates)})
     licence = next(store.quads_for_pattern(ox.NamedNode(ONTOLOGY_IRI), iri(DCTERMS.license), None, None), None)
     example = next((row[0].value for row in store.query(
-        f"SELECT ?s WHERE {{ ?s a <{SCHEMA.Person}> {things} }} ORDER BY ?s LIMIT 1",
+        f"SELECT ?s WHERE {{ {{ ?s a <{DIP.Person}> }} UNION {{ ?s a <{SCHEMA.Person}> }} {things} }} ORDER BY ?s LIMIT 1",
         use_default_graph_as_union=True)), None)
     return Stats(
         triples=len(store),
@@ -131,4 +132,4 @@ async def home(request: Request) -> Response:
     state: State = request.app.state.kg
     s = await stats(state)
     return page("home.html", title="diplomacy-kg", s=s, base=state.base,
-                local=lambda v: v.replace(state.base, "/", 1) if v.startswith(state.base) else v)
+                local=lambda v: local_path(state, v) or v, compact=COMPACT.iri)

@@ -24,7 +24,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.documents import HTML, RDF_OFFERS, choose, here, iri, page, rdf_response, require
+from api.dumpwriter import Compactor
 from api.errors import HTTPError
+from api.formats import PREFIX_MAP
 from api.state import State
 from kg.namespaces import (
     DCTERMS, DIP, FOAF, GEONAMES, ITSRDF, NIF, ONTOLOGY_IRI, OWL, RDF, RDFS, SCHEMA, SHAPES_IRI, SKOS, TOPIC,
@@ -37,6 +39,7 @@ EXTENSION_OF = {media: ext for ext, media in EXTENSIONS.items()}
 LABELS = [iri(p) for p in (RDFS.label, SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title)]
 INCOMING_LIMIT = 500
 EVIDENCE_LIMIT = 200
+COMPACT = Compactor(PREFIX_MAP)   # rdf:type, schema:name ... as link text on pages
 
 
 def thing_iri(state: State, path: str) -> str:
@@ -188,7 +191,8 @@ async def html_page(request: Request) -> Response:
 def term_html(state: State, t: object) -> dict[str, str | None]:
     """How a template shows a term: text, and a link for IRIs (local paths for ours)."""
     if isinstance(t, ox.NamedNode):
-        return {"kind": "iri", "text": t.value, "href": local_path(state, t.value) or t.value}
+        return {"kind": "iri", "text": COMPACT.iri(t.value), "title": t.value,
+                "href": local_path(state, t.value) or t.value}
     if isinstance(t, ox.Literal):
         extra = f"@{t.language}" if t.language else ("" if t.datatype.value.endswith("#string")
                                                        else f" ({t.datatype.value.rsplit('#', 1)[-1]})")

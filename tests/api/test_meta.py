@@ -67,6 +67,9 @@ def test_read_endpoints_are_open_to_cors_and_gzip(client: httpx.Client) -> None:
     assert pre.status_code == 200
 
 
-def test_openapi_docs_are_served(client: httpx.Client) -> None:
-    assert client.get("/docs").status_code == 200
+def test_openapi_docs_are_served_without_a_cdn(client: httpx.Client) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/static/swagger/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
     assert "/sparql" in client.get("/openapi.json").json()["paths"]
