@@ -90,6 +90,9 @@ async def read(request: Request, state: State, graph: ox.NamedNode | ox.DefaultG
 async def payload(request: Request, state: State, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
     kind, params = media_type(request)
     if kind == "multipart/form-data":
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > state.settings.max_body_bytes:
+            raise HTTPError(413, f"request body exceeds the limit of {state.settings.max_body_bytes} bytes")
         parts = []
         async with request.form(max_part_size=state.settings.max_body_bytes) as form:
             for _, part in form.multi_items():

@@ -27,6 +27,8 @@ class _Proc:
 
     async def send(self, req: dict[str, Any]) -> None:
         assert self.proc.stdin is not None
+        if self.proc.returncode is not None or self.proc.stdin.is_closing():
+            raise ConnectionResetError("the worker has exited")
         payload = pickle.dumps(req)
         self.proc.stdin.write(_HEAD.pack(b"Q", len(payload)) + payload)
         await self.proc.stdin.drain()
@@ -110,20 +112,27 @@ class Pool:
         task.add_done_callback(self._spawning.discard)
 
     async def _acquire(self, deadline: float | None) -> _Proc:
+        """An idle worker with a view of the latest writes; a worker found dead is replaced, not used."""
         loop = asyncio.get_running_loop()
-        timeout = None if deadline is None else max(0.0, deadline - loop.time())
-        p = await asyncio.wait_for(self.idle.get(), timeout)
-        if p.gen != self.gen:
+        while True:
+            timeout = None if deadline is None else max(0.0, deadline - loop.time())
+            p = await asyncio.wait_for(self.idle.get(), timeout)
+            if p.proc.returncode is not None:
+                self._replace(p)
+                continue
             try:
-                async with self.write_lock:
-                    gen = self.gen
-                    await p.send({"op": "open"})
-                    kind, _ = await p.frame()
-                p.gen = gen
+                if p.gen != self.gen:
+                    async with self.write_lock:
+                        gen = self.gen
+                        await p.send({"op": "open"})
+                        await p.frame()
+                    p.gen = gen
+                return p
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self._replace(p)
             except BaseException:
                 self._replace(p)
                 raise
-        return p
 
     async def run(self, req: dict[str, Any], timeout: float | None) -> Answer:
         """Send one job; raise HTTPError for an error answer or a missed deadline (503)."""
@@ -139,6 +148,9 @@ class Pool:
         except TimeoutError:
             self._replace(p)
             raise HTTPError(503, f"query timed out after {timeout:g} s and was stopped") from None
+        except (ConnectionError, asyncio.IncompleteReadError):
+            self._replace(p)
+            raise HTTPError(500, "the query worker died while answering (it has been replaced)") from None
         except BaseException:
             self._replace(p)
             raise

@@ -118,8 +118,9 @@ def respond(answer: Answer, media: str, headers: dict[str, str]) -> Response:
 async def run_update(request: Request, state: State, update: str, params: MultiDict) -> Response:
     require_token(request, state.settings)
     info = inspect_update(update)
-    if info.has_load:
-        raise HTTPError(400, "LOAD is not allowed: this server never fetches data from elsewhere")
+    if info.has_load or info.has_service:
+        raise HTTPError(400, f"{'LOAD' if info.has_load else 'SERVICE'} is not allowed: this server never fetches "
+                             "data from elsewhere")
     using, using_named = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
     if using or using_named:
         if info.has_dataset:

@@ -77,18 +77,21 @@ def inspect_query(text: str) -> QueryInfo:
 @dataclass(frozen=True, slots=True)
 class UpdateInfo:
     has_load: bool
+    has_service: bool
     has_dataset: bool         # USING, USING NAMED or WITH
     where_positions: tuple[int, ...]   # offsets of each top-level WHERE of a DELETE/INSERT ... WHERE
 
 
 def inspect_update(text: str) -> UpdateInfo:
-    has_load = has_dataset = False
+    has_load = has_service = has_dataset = False
     wheres: list[int] = []
     previous = ""
     for tok in tokens(text):
         kw = tok.keyword
         if kw == "LOAD":
             has_load = True
+        elif kw == "SERVICE":
+            has_service = True
         elif kw in ("USING", "WITH"):
             has_dataset = True
         elif kw == "WHERE" and tok.depth == 0 and previous != "DELETE":
@@ -97,7 +100,7 @@ def inspect_update(text: str) -> UpdateInfo:
             previous = kw
         elif tok.depth == 0 and tok.kind == "other" and tok.text == ";":
             previous = ""
-    return UpdateInfo(has_load, has_dataset, tuple(wheres))
+    return UpdateInfo(has_load, has_service, has_dataset, tuple(wheres))
 
 
 def with_using(text: str, info: UpdateInfo, default: list[str], named: list[str]) -> str:

@@ -103,6 +103,9 @@ def test_service_and_load_are_refused_without_fetching(client: httpx.Client, aut
     r = client.post("/sparql", content="LOAD <http://127.0.0.1:1/x.ttl>", headers={
         "Content-Type": "application/sparql-update", **auth})
     assert r.status_code == 400 and "LOAD" in r.text
+    r = client.post("/sparql", data={"update": "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:1/x> "
+                                               "{ ?s ?p ?o } }"}, headers=auth)
+    assert r.status_code == 400 and "SERVICE" in r.text
 
 
 def test_updates_need_the_token(client: httpx.Client) -> None:
@@ -201,3 +204,15 @@ def test_head_answers_headers_only(client: httpx.Client) -> None:
     r = client.head("/sparql", params={"query": NAME_QUERY})
     assert r.status_code == 200 and r.content == b""
     assert r.headers["content-type"] == "application/sparql-results+json"
+
+
+def test_a_killed_worker_is_replaced_and_answers_resume(client: httpx.Client, live: object) -> None:
+    import os
+    import signal
+    pool = live.server.config.app.state.kg.pool  # type: ignore[attr-defined]
+    victims = [p.proc.pid for p in pool._all]
+    for pid in victims:
+        os.kill(pid, signal.SIGKILL)
+    statuses = [client.get("/sparql", params={"query": NAME_QUERY}).status_code for _ in range(6)]
+    assert set(statuses) <= {200, 500} and statuses[-1] == 200
+    assert names(client.get("/sparql", params={"query": NAME_QUERY})) == ["Ada Tester"]
