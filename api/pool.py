@@ -52,8 +52,11 @@ class Answer:
 
 @dataclass
 class Pool:
+    """``size`` workers, and up to ``spare`` more started while every worker is busy (long queries)."""
+
     path: str
     size: int = 2
+    spare: int = 4
     idle: asyncio.Queue[_Proc] = field(default_factory=asyncio.Queue)
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     gen: int = 0
@@ -98,7 +101,9 @@ class Pool:
     def _replace(self, p: _Proc) -> None:
         p.kill()
         self._all.discard(p)
+        self._grow()
 
+    def _grow(self) -> None:
         async def respawn() -> None:
             while True:
                 try:
@@ -116,6 +121,8 @@ class Pool:
         loop = asyncio.get_running_loop()
         while True:
             timeout = None if deadline is None else max(0.0, deadline - loop.time())
+            if self.idle.empty() and len(self._all) + len(self._spawning) < self.size + self.spare:
+                self._grow()
             p = await asyncio.wait_for(self.idle.get(), timeout)
             if p.proc.returncode is not None:
                 self._replace(p)

@@ -216,3 +216,24 @@ def test_a_killed_worker_is_replaced_and_answers_resume(client: httpx.Client, li
     statuses = [client.get("/sparql", params={"query": NAME_QUERY}).status_code for _ in range(6)]
     assert set(statuses) <= {200, 500} and statuses[-1] == 200
     assert names(client.get("/sparql", params={"query": NAME_QUERY})) == ["Ada Tester"]
+
+
+def test_more_slow_queries_than_workers_do_not_starve_a_quick_one(live: object) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    results: list[int] = []
+
+    def run_slow() -> None:
+        with live.client() as c:  # type: ignore[attr-defined]
+            results.append(c.get("/sparql", params={"query": slow}).status_code)
+
+    threads = [threading.Thread(target=run_slow) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    with live.client() as c:  # type: ignore[attr-defined]
+        started = time.monotonic()
+        assert names(c.get("/sparql", params={"query": NAME_QUERY})) == ["Ada Tester"]
+        assert time.monotonic() - started < 2.0
+    for t in threads:
+        t.join()
+    assert results == [503, 503, 503]
