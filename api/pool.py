@@ -18,6 +18,7 @@ from typing import Any
 from api.errors import HTTPError
 
 _HEAD = struct.Struct(">cI")
+GROW_AFTER = 0.25   # seconds a request waits for a busy pool before a spare worker is started
 
 
 class _Proc:
@@ -121,9 +122,16 @@ class Pool:
         loop = asyncio.get_running_loop()
         while True:
             timeout = None if deadline is None else max(0.0, deadline - loop.time())
-            if self.idle.empty() and len(self._all) + len(self._spawning) < self.size + self.spare:
-                self._grow()
-            p = await asyncio.wait_for(self.idle.get(), timeout)
+            wait = timeout
+            if len(self._all) + len(self._spawning) < self.size + self.spare:
+                wait = GROW_AFTER if timeout is None else min(GROW_AFTER, timeout)
+            try:
+                p = await asyncio.wait_for(self.idle.get(), wait)
+            except TimeoutError:
+                if wait == timeout:
+                    raise
+                self._grow()   # every worker has been busy for a while: long queries, not just load
+                continue
             if p.proc.returncode is not None:
                 self._replace(p)
                 continue
