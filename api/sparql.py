@@ -19,6 +19,7 @@ from api.documents import here
 from api.formats import BOOLEAN, GRAPH, MEDIA, PREFIX_MAP, SOLUTIONS
 from api.negotiation import NotAcceptable, negotiate
 from api.pool import Answer
+from api.service import service_description
 from api.sparqltext import inspect_query, inspect_update, with_using
 from api.state import State
 
@@ -48,12 +49,8 @@ async def sparql(request: Request) -> Response:
             raise HTTPError(405, "SPARQL Update is accepted only by POST", {"Allow": "GET, POST"})
         query = _single(params, "query")
         if query is None:
-            from api.service import service_description
             return service_description(request)
         return await run_query(request, state, query, params)
-    if request.method != "POST":
-        raise HTTPError(405, f"{request.method} is not a SPARQL protocol operation; use GET or POST",
-                        {"Allow": "GET, POST"})
     kind, ctype = media_type(request)
     if kind not in ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"):
         raise HTTPError(415, "POST a query as application/x-www-form-urlencoded or application/sparql-query, "
