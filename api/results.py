@@ -7,13 +7,36 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Row = Sequence["ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
+Write = Callable[[bytes], object]
 _str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+BATCH = 2000
+
+
+class Terms(dict):  # type: ignore[type-arg]
+    """Each term rendered once per answer: IRIs and common values recur on most rows."""
+
+    def __init__(self, render: Callable[[object], str]) -> None:
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, term: object) -> str:
+        text = self[term] = self.render(term)
+        return text
+
+
+def _emit(head: str, rows: list[Row], render_row: Callable[[Row], str], tail: str, write: Write) -> None:
+    """head, then the rendered rows in batches (few, large writes), then tail."""
+    write(head.encode())
+    for start in range(0, len(rows), BATCH):
+        write("".join(map(render_row, rows[start:start + BATCH])).encode())
+    write(tail.encode())
 
 
 def _json_term(t: object) -> str:
@@ -34,15 +57,23 @@ def _json_term(t: object) -> str:
     raise TypeError(f"not an RDF term: {t!r}")
 
 
-def write_json(variables: list[str], rows: list[Row], write: Callable[[bytes], object]) -> None:
-    keys = [_str(v) for v in variables]
-    write(f'{{"head":{{"vars":[{",".join(keys)}]}},"results":{{"bindings":['.encode())
-    sep = ""
-    for row in rows:
-        cells = ",".join(f"{k}:{_json_term(t)}" for k, t in zip(keys, row) if t is not None)
-        write(f"{sep}{{{cells}}}".encode())
-        sep = ","
-    write(b"]}}")
+def write_json(variables: list[str], rows: list[Row], write: Write) -> None:
+    keys = [_str(v) + ":" for v in variables]
+    terms = Terms(_json_term)
+
+    def row(r: Row) -> str:
+        return "{" + ",".join(k + terms[t] for k, t in zip(keys, r) if t is not None) + "},"
+
+    head = '{"head":{"vars":[' + ",".join(_str(v) for v in variables) + ']},"results":{"bindings":['
+    if not rows:
+        write((head + "]}}").encode())
+        return
+    _emit(head, rows[:-1], row, "", write)
+    write((row(rows[-1])[:-1] + "]}}").encode())
+
+
+def escape(text: str) -> str:
+    return _escape(text, {'"': "&quot;"})
 
 
 def _xml_term(t: object) -> str:
@@ -63,15 +94,16 @@ def _xml_term(t: object) -> str:
     raise TypeError(f"not an RDF term: {t!r}")
 
 
-def write_xml(variables: list[str], rows: list[Row], write: Callable[[bytes], object]) -> None:
+def write_xml(variables: list[str], rows: list[Row], write: Write) -> None:
+    names = [f"<binding name={quoteattr(v)}>" for v in variables]
+    terms = Terms(_xml_term)
+
+    def row(r: Row) -> str:
+        return "<result>" + "".join(n + terms[t] + "</binding>" for n, t in zip(names, r) if t is not None) + "</result>"
+
     head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
-    write(f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
-          "<results>".encode())
-    names = [quoteattr(v) for v in variables]
-    for row in rows:
-        cells = "".join(f"<binding name={n}>{_xml_term(t)}</binding>" for n, t in zip(names, row) if t is not None)
-        write(f"<result>{cells}</result>".encode())
-    write(b"</results></sparql>")
+    _emit(f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
+          "<results>", rows, row, "</results></sparql>", write)
 
 
 def _csv_cell(t: object) -> str:
@@ -88,18 +120,17 @@ def _csv_cell(t: object) -> str:
     return value
 
 
-def write_csv(variables: list[str], rows: list[Row], write: Callable[[bytes], object]) -> None:
-    write((",".join(variables) + "\r\n").encode())
-    for row in rows:
-        write((",".join(_csv_cell(t) for t in row) + "\r\n").encode())
+def write_csv(variables: list[str], rows: list[Row], write: Write) -> None:
+    terms = Terms(_csv_cell)
+    _emit(",".join(variables) + "\r\n", rows, lambda r: ",".join(terms[t] for t in r) + "\r\n", "", write)
 
 
-def write_tsv(variables: list[str], rows: list[Row], write: Callable[[bytes], object]) -> None:
-    write(("\t".join(f"?{v}" for v in variables) + "\n").encode())
-    for row in rows:
-        write(("\t".join("" if t is None else str(t) for t in row) + "\n").encode())
+def write_tsv(variables: list[str], rows: list[Row], write: Write) -> None:
+    terms = Terms(lambda t: "" if t is None else str(t))
+    _emit("\t".join(f"?{v}" for v in variables) + "\n", rows, lambda r: "\t".join(terms[t] for t in r) + "\n", "",
+          write)
 
 
-WRITERS: dict[str, Callable[[list[str], list[Row], Callable[[bytes], object]], None]] = {
+WRITERS: dict[str, Callable[[list[str], list[Row], Write], None]] = {
     "json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv,
 }
