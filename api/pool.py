@@ -9,15 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import pickle
-import struct
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from api.errors import HTTPError
+from api.worker import FRAME
 
-_HEAD = struct.Struct(">cI")
 GROW_AFTER = 0.25   # seconds a request waits for a busy pool before a spare worker is started
 
 
@@ -31,12 +30,12 @@ class _Proc:
         if self.proc.returncode is not None or self.proc.stdin.is_closing():
             raise ConnectionResetError("the worker has exited")
         payload = pickle.dumps(req)
-        self.proc.stdin.write(_HEAD.pack(b"Q", len(payload)) + payload)
+        self.proc.stdin.write(FRAME.pack(b"Q", len(payload)) + payload)
         await self.proc.stdin.drain()
 
     async def frame(self) -> tuple[bytes, bytes]:
         assert self.proc.stdout is not None
-        kind, size = _HEAD.unpack(await self.proc.stdout.readexactly(_HEAD.size))
+        kind, size = FRAME.unpack(await self.proc.stdout.readexactly(FRAME.size))
         return kind, (await self.proc.stdout.readexactly(size) if size else b"")
 
     def kill(self) -> None:

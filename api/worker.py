@@ -22,24 +22,25 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from api.dumpwriter import write_dump
 from api.formats import RDF_FORMATS, RESULT_FORMATS
 from api.results import WRITERS
 
 CHUNK = 256 * 1024
-_HEAD = struct.Struct(">cI")
+FRAME = struct.Struct(">cI")
 
 
 def write_frame(out: IO[bytes], kind: bytes, payload: bytes = b"") -> None:
-    out.write(_HEAD.pack(kind, len(payload)))
+    out.write(FRAME.pack(kind, len(payload)))
     out.write(payload)
     out.flush()
 
 
 def read_frame(inp: IO[bytes]) -> tuple[bytes, bytes]:
-    head = inp.read(_HEAD.size)
-    if len(head) < _HEAD.size:
+    head = inp.read(FRAME.size)
+    if len(head) < FRAME.size:
         raise EOFError
-    kind, size = _HEAD.unpack(head)
+    kind, size = FRAME.unpack(head)
     return kind, inp.read(size)
 
 
@@ -114,7 +115,7 @@ class Worker:
             self._fail(out, 400, f"SPARQL syntax error: {exc}")
         except (ValueError, TypeError) as exc:
             self._fail(out, 400, f"cannot evaluate the query: {exc}")
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             self._fail(out, 500, f"query evaluation failed: {exc}")
         else:
             out.close()
@@ -173,7 +174,6 @@ class Worker:
                 result.serialize(out, RDF_FORMATS[fmt])
 
     def dump(self, req: dict[str, Any], out: Output) -> None:
-        from api.dumpwriter import write_dump
         write_dump(self.store, req)
         out.meta["kind"] = "file"
 
