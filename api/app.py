@@ -65,8 +65,10 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
     route("/dumps/{name}", dumps.download, methods=READ, summary="One download (ETag, Last-Modified, Range)")
     route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")
-    for prefix in ("/id/{rest:path}", "/topics", "/topics/{rest:path}"):
-        route(prefix, resources.thing, methods=READ, summary="A thing: 303 to its page or data", status_code=303)
+    for scheme in ("/id", *(f"/{kind}" for kind in resources.SCHEMES)):
+        for path in ((scheme + "/{rest:path}",) if scheme == "/id" else (scheme, scheme + "/{rest:path}")):
+            route(path, resources.thing, methods=READ, summary="A thing: 303 to its page or data", status_code=303)
+    route("/dataset", resources.dataset, methods=READ, summary="The dataset: 303 to its VoID description")
     route("/page/{rest:path}", resources.html_page, methods=READ, summary="A thing's HTML page")
     route("/data/{rest:path}", resources.data, methods=READ, summary="A thing's description (RDF by Accept or extension)")
     route("/graph/{rest:path}", resources.graph_iri, methods=READ, summary="A graph IRI: 303 to the Graph Store")

@@ -7,7 +7,8 @@ A thing's IRI names the thing, not a document, so its path answers 303 See Other
 
 ``/data/<path>`` without an extension negotiates and names its variant in Content-Location. An article's
 local things are hash IRIs (``<article>#event-1``): they are described in the article's documents.
-The same holds under /topics/ (the topic scheme). The ontology and the shapes use hash IRIs and answer
+The same holds under /topics/, /plover/ and /cameo/ (concept schemes), and /dataset answers 303 to the
+VoID description. The ontology and the shapes use hash IRIs and answer
 directly at /ontology and /shapes (HTML documentation, Turtle, JSON-LD, ...). A graph IRI
 (``/graph/<name>``) answers 303 to the Graph Store. The IRI is rebuilt from the path with the configured
 base, whatever host the request reached.
@@ -29,8 +30,8 @@ from api.errors import HTTPError
 from api.formats import PREFIX_MAP
 from api.state import State
 from kg.namespaces import (
-    DCTERMS, DIP, FOAF, GEONAMES, ITSRDF, NIF, ONTOLOGY_IRI, OWL, RDF, RDFS, SCHEMA, SHAPES_IRI, SKOS, TOPIC,
-    TOPICS_IRI, WD,
+    CAMEO, DCTERMS, DIP, FOAF, GEONAMES, ITSRDF, NIF, ONTOLOGY_IRI, OWL, PLOVER, RDF, RDFS, SCHEMA, SHAPES_IRI, SKOS,
+    TOPIC, WD,
 )
 
 EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
@@ -39,14 +40,16 @@ EXTENSION_OF = {media: ext for ext, media in EXTENSIONS.items()}
 LABELS = [iri(p) for p in (RDFS.label, SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title)]
 INCOMING_LIMIT = 500
 EVIDENCE_LIMIT = 200
+SCHEMES = {"topics": TOPIC, "plover": PLOVER, "cameo": CAMEO}   # slash namespaces of ours outside /id/
 COMPACT = Compactor(PREFIX_MAP)   # rdf:type, schema:name ... as link text on pages
 
 
 def thing_iri(state: State, path: str) -> str:
-    """The IRI a thing path stands for: /id/<kind>/<key> under the base, /topics/<key> under the topic scheme."""
+    """The IRI a thing path stands for: /id/<kind>/<key> under the base, /topics/<key> (and the PLOVER and
+    CAMEO schemes) under their namespaces."""
     kind, _, rest = path.strip("/").partition("/")
-    if kind == "topics":
-        return str(TOPIC) + rest if rest else TOPICS_IRI
+    if kind in SCHEMES:
+        return str(SCHEMES[kind]) + rest if rest else str(SCHEMES[kind]).rstrip("/")
     return f"{state.base}{kind}/{rest}"
 
 
@@ -57,22 +60,17 @@ def document_rest(path: str) -> str:
 
 
 def document_iri(state: State, rest: str) -> str:
-    return thing_iri(state, "/" + rest if rest.split("/", 1)[0] == "topics" else "/id/" + rest)
+    return thing_iri(state, "/" + rest if rest.split("/", 1)[0] in SCHEMES else "/id/" + rest)
 
 
 def local_path(state: State, value: str) -> str | None:
     """Where an IRI of ours is answered on this server, or None for anything else."""
-    if value.startswith(state.base + "id/"):
-        return "/" + value[len(state.base):]
-    if value.startswith(str(TOPIC)) or value == TOPICS_IRI:
-        return "/topics/" + value[len(str(TOPIC)):]
-    if value.startswith(ONTOLOGY_IRI):
-        return "/ontology" + value[len(ONTOLOGY_IRI):]
-    if value.startswith(SHAPES_IRI):
-        return "/shapes" + value[len(SHAPES_IRI):]
-    if value.startswith(state.base + "graph/"):
-        return "/" + value[len(state.base):]
-    return None
+    for prefix, path in ((state.base + "id/", "/id/"), (state.base + "graph/", "/graph/"), (ONTOLOGY_IRI, "/ontology"),
+                         (SHAPES_IRI, "/shapes"), *((str(ns), f"/{kind}/") for kind, ns in SCHEMES.items())):
+        if value.startswith(prefix):
+            return path + value[len(prefix):]
+    kind = next((k for k, ns in SCHEMES.items() if value == str(ns).rstrip("/")), None)
+    return f"/{kind}" if kind else None
 
 
 @dataclass
@@ -152,7 +150,7 @@ async def data(request: Request) -> Response:
     rest = _rest(request, "/data/")
     stem, dot, ext = rest.rpartition(".")
     headers = {}
-    if dot and ext in EXTENSIONS and "/" in stem:
+    if dot and ext in EXTENSIONS:
         chosen = EXTENSIONS[ext]
     else:
         stem = rest
@@ -198,6 +196,10 @@ def term_html(state: State, t: object) -> dict[str, str | None]:
                                                        else f" ({t.datatype.value.rsplit('#', 1)[-1]})")
         return {"kind": "literal", "text": t.value, "href": None, "extra": extra}
     return {"kind": "bnode", "text": str(t), "href": None}
+
+
+async def dataset(request: Request) -> Response:
+    return RedirectResponse(str(request.base_url) + ".well-known/void", 303, headers={"Vary": "Accept"})
 
 
 async def graph_iri(request: Request) -> Response:

@@ -79,3 +79,14 @@ def test_topics_and_graph_iris_dereference(client: httpx.Client) -> None:
     assert r.status_code == 303 and r.headers["location"].endswith("/data/topics/Defence.ttl")
     g = client.get("/graph/testref")
     assert g.status_code == 303 and "/graphs?graph=" in g.headers["location"]
+
+
+def test_concept_schemes_and_the_dataset_dereference(client: httpx.Client) -> None:
+    plover = client.get("/plover/CONSULT", headers={"Accept": "text/html"})
+    assert plover.status_code == 303 and plover.headers["location"].endswith("/page/plover/CONSULT")
+    assert "consult" in client.get(plover.headers["location"]).text
+    scheme = client.get("/topics", headers={"Accept": "text/turtle"})
+    assert scheme.status_code == 303 and scheme.headers["location"].endswith("/data/topics.ttl")
+    assert client.get(scheme.headers["location"]).status_code == 200
+    d = client.get("/dataset")
+    assert d.status_code == 303 and d.headers["location"].endswith("/.well-known/void")
