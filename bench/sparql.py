@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"SELECT ?p WHERE {{ ?p a <{SCHEMA.Person}> }} LIMIT 2000", use_default_graph_as_union=True)]
             person = persons[len(persons) // 2]
             print(f"\nstore: {store_path} ({size:,} quads); server pid {server.pid}\n")
-            print(f"{'query':24} {'rows/bytes':>10} {'in-process ms':>14} {'HTTP ms':>9} {'ratio':>6} {'added ms':>9}")
+            print(f"{'query':24} {'bytes':>10} {'in-process ms':>14} {'HTTP ms':>9} {'ratio':>6} {'added ms':>9}")
             conn = Connection(port)
             for name, (query, accept) in queries(person, minter).items():
                 nbytes = in_process(local, query, accept)
