@@ -31,6 +31,7 @@ DBR = Namespace("http://dbpedia.org/resource/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ISO3166 = Namespace("urn:iso:std:iso:3166:-1:")
+IANA = Namespace("https://www.iana.org/assignments/media-types/")  # DCAT media types
 
 PREFIXES: dict[str, Namespace] = {
     "dip": DIP,
@@ -69,7 +70,7 @@ def sparql_prefixes() -> str:
 
 
 __all__ = [
-    "CAMEO", "DBR", "DCAT", "DCTERMS", "DIP", "DIPSH", "FOAF", "FORMATS", "GEONAMES", "IPTC", "ISO3166", "ITSRDF",
+    "CAMEO", "DBR", "DCAT", "DCTERMS", "DIP", "DIPSH", "FOAF", "FORMATS", "GEONAMES", "IANA", "IPTC", "ISO3166", "ITSRDF",
     "NIF", "OA", "ONTOLOGY_IRI", "ORG", "OWL", "PLOVER", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
     "SD", "SEM", "SH", "SHAPES_IRI", "SKOS", "TIME", "TOPIC", "TOPICS_IRI", "VOID", "WD", "XSD",
     "sparql_prefixes",

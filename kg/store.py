@@ -136,7 +136,7 @@ class Store:
         return next(iter(self.ox.quads_for_pattern(None, None, None, name)), None) is not None
 
     def _touch_update(self) -> str:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
         return (f"DELETE WHERE {{ GRAPH {self._meta} {{ {self._dataset} <{DCTERMS.modified}> ?m }} }} ;\n"
                 f"INSERT DATA {{ GRAPH {self._meta} {{ {self._dataset} <{DCTERMS.modified}> "
                 f"\"{now}\"^^<{XSD.dateTime}> }} }}")
@@ -165,6 +165,27 @@ class Store:
         if graph_digest(self.ox.quads_for_pattern(None, None, None, name)) == graph_digest(quads):
             return False
         self.ox.update(f"DROP SILENT GRAPH {name} ;\n{_insert_data(quads)} ;\n{self._touch_update()}")
+        return True
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update (one transaction) and record the modification time (server's write path)."""
+        self.ox.update(sparql, base_iri=base_iri)
+        self.ox.update(self._touch_update())
+
+    def set_graph(self, name: ox.NamedNode | ox.DefaultGraph, quads: list[ox.Quad], *, replace: bool) -> bool:
+        """Add ``quads`` to a graph, or replace the graph with them; True if the graph did not exist before."""
+        existed = self._any(name) if isinstance(name, ox.NamedNode) else True
+        drop = f"DROP SILENT GRAPH {name} ;\n" if replace and isinstance(name, ox.NamedNode) else (
+            "DROP SILENT DEFAULT ;\n" if replace else "")
+        self.ox.update(f"{drop}{_insert_data(quads)} ;\n{self._touch_update()}")
+        return not existed
+
+    def drop_graph(self, name: ox.NamedNode | ox.DefaultGraph) -> bool:
+        """Remove a whole graph; False if it held nothing."""
+        if isinstance(name, ox.NamedNode) and not self._any(name):
+            return False
+        target = f"GRAPH {name}" if isinstance(name, ox.NamedNode) else "DEFAULT"
+        self.ox.update(f"DROP SILENT {target} ;\n{self._touch_update()}")
         return True
 
     def flush(self) -> None:
@@ -218,7 +239,8 @@ def _insert_data(quads: list[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = {}
     for q in quads:
         by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    body = "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+    body = "\n".join(("\n".join(lines) if g == "DEFAULT" else f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}")
+                     for g, lines in by_graph.items())
     return f"INSERT DATA {{\n{body}\n}}"
 
 

@@ -1,0 +1,114 @@
+"""The route table: ``create_app(store, settings)`` is everything the server answers."""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api import articles, dumps, graphs, meta, resources, sparql
+from api.errors import HTTPError, plain
+from api.pool import Pool
+from api.state import State
+from kg.config import Settings
+from kg.store import Store
+
+STATIC = Path(__file__).parent / "static"
+READ, ALL = ["GET", "HEAD"], ["GET", "HEAD", "POST", "PUT", "DELETE"]
+
+
+def create_app(store: Store, settings: Settings, *, workers: int | None = None) -> FastAPI:
+    if store.path is None:
+        raise ValueError("the server needs an on-disk store: its query workers open it read-only")
+    pool = Pool(str(store.path), workers or max(2, os.cpu_count() or 2))
+    state = State(store, settings, pool, dumps.DumpFiles(store.path.with_name(store.path.name + ".dumps")))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store.flush()
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.stop()
+
+    app = FastAPI(title="diplomacy-kg", lifespan=lifespan, docs_url=None, redoc_url=None, summary="Diplomacy news as linked data: SPARQL 1.1, "
+                  "Graph Store, dumps and dereferenceable URIs.")
+    app.state.kg = state
+
+    def route(path: str, endpoint: Callable[..., Awaitable[Response]], methods: list[str], summary: str,
+              **kwargs: Any) -> None:
+        listed = kwargs.pop("include_in_schema", True)
+        for method in methods:   # one route per method: OpenAPI wants one operation id each
+            app.add_api_route(path, endpoint, methods=[method], summary=summary,
+                              include_in_schema=listed and method != "HEAD",
+                              operation_id=method.lower() + re.sub(r"\W+", "_", path).rstrip("_"), **kwargs)
+
+    route("/", meta.home, methods=READ, summary="Home page: what the dataset is, its size, where to go")
+    route("/.well-known/void", meta.void_description, methods=READ, summary="VoID and DCAT description")
+    route("/sparql", sparql.sparql, methods=["GET", "HEAD", "POST"], summary="SPARQL 1.1 query and update")
+    route("/graphs", graphs.graph_store, methods=ALL, summary="Graph Store HTTP Protocol (?graph=<iri> or ?default)",
+          name="graph_store")
+    route("/articles", articles.post_article, methods=["POST"], summary="Add an article (raw text): 201, or 422 + SHACL report")
+    route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
+    route("/dumps/{name}", dumps.download, methods=READ, summary="One download (ETag, Last-Modified, Range)")
+    route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")
+    for scheme in ("/id", *(f"/{kind}" for kind in resources.SCHEMES)):
+        for path in ((scheme + "/{rest:path}",) if scheme == "/id" else (scheme, scheme + "/{rest:path}")):
+            route(path, resources.thing, methods=READ, summary="A thing: 303 to its page or data", status_code=303)
+    route("/dataset", resources.dataset, methods=READ, summary="The dataset: 303 to its VoID description")
+    route("/page/{rest:path}", resources.html_page, methods=READ, summary="A thing's HTML page")
+    route("/data/{rest:path}", resources.data, methods=READ, summary="A thing's description (RDF by Accept or extension)")
+    route("/graph/{rest:path}", resources.graph_iri, methods=READ, summary="A graph IRI: 303 to the Graph Store")
+    for name in ("/ontology", "/ontology.{ext}", "/shapes", "/shapes.{ext}"):
+        route(name, resources.vocabulary, methods=READ, summary="Ontology and shapes documentation (HTML, RDF)")
+    route("/docs", _docs, methods=READ, summary="This documentation", include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    app.add_exception_handler(HTTPError, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _starlette_error)  # type: ignore[arg-type]
+    app.add_middleware(GZipExceptDumps)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
+                       allow_headers=["Accept", "Content-Type"], expose_headers=["X-SPARQL-MaxRows", "Location"])
+    return app
+
+
+async def _docs(request: Request) -> Response:
+    # Swagger UI from the bundled copy in api/static/swagger/, never from a CDN.
+    return get_swagger_ui_html(openapi_url="/openapi.json", title="diplomacy-kg API",
+                               swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                               swagger_css_url="/static/swagger/swagger-ui.css", swagger_favicon_url="")
+
+
+class GZipExceptDumps:
+    """gzip for large answers, but not for the downloads: they come gzipped already or are served with Range."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=4096, compresslevel=5)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/dumps/"):
+            await self.app(scope, receive, send)
+        else:
+            await self.gzip(scope, receive, send)
+
+
+async def _http_error(request: Request, exc: HTTPError) -> Response:
+    return plain(exc.status, exc.message, exc.headers)
+
+
+async def _starlette_error(request: Request, exc: HTTPException) -> Response:
+    return plain(exc.status_code, str(exc.detail), exc.headers)

@@ -1,0 +1,58 @@
+"""Small RDF documents the server writes itself (service description, VoID, resource data), and pages."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from api.errors import HTTPError, not_acceptable
+from api.formats import GRAPH, MEDIA, PREFIX_MAP, RDF_FORMATS
+from api.negotiation import NotAcceptable, negotiate
+RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+HTML = "text/html"
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(["html"]))
+
+
+def choose(request: Request, offers: Sequence[str]) -> str:
+    try:
+        return negotiate(request.headers.get("accept"), offers)
+    except NotAcceptable as exc:
+        raise not_acceptable(exc) from None
+
+
+def iri(value: object) -> ox.NamedNode:
+    return ox.NamedNode(str(value))
+
+
+def serialize(triples: Iterable[ox.Triple], name: str) -> bytes:
+    fmt = RDF_FORMATS[name]
+    if name in ("nq", "trig"):
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    prefixes = PREFIX_MAP if name in ("ttl", "trig", "rdfxml") else None
+    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+
+
+def here(request: Request) -> str:
+    """The request's URL without query or fragment (the endpoint, or the document being served)."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+def rdf_response(triples: Iterable[ox.Triple], media: str, headers: dict[str, str] | None = None) -> Response:
+    name = GRAPH[media]
+    return Response(serialize(triples, name), media_type=MEDIA[name], headers={"Vary": "Accept", **(headers or {})})
+
+
+def page(template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    html = TEMPLATES.get_template(template).render(**context)
+    return HTMLResponse(html, status, headers={"Vary": "Accept", **(headers or {})})
+
+
+def require(found: bool, message: str) -> None:
+    if not found:
+        raise HTTPError(404, message)

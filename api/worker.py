@@ -1,0 +1,199 @@
+"""A query worker: a process of its own holding a read-only view of the store.
+
+Queries run here so that a timeout can really stop one (the server kills the process) without
+blocking anything else. Frames on stdin/stdout: one type byte, a 4-byte big-endian length, a payload.
+Requests are pickled dicts; answers are
+
+- ``R`` meta + whole body (the answer fitted in one chunk), or ``H`` meta, then ``D`` chunks, then ``E``;
+- ``X`` (status, message) before any output; ``A`` message if the output broke off;
+- ``K`` acknowledges an ``open`` request (the store was reopened to see the latest writes).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import itertools
+import os
+import pickle
+import struct
+import sys
+import time
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from api.dumpwriter import write_dump
+from api.formats import RDF_FORMATS, RESULT_FORMATS
+from api.results import WRITERS
+
+CHUNK = 256 * 1024
+FRAME = struct.Struct(">cI")
+
+
+def write_frame(out: IO[bytes], kind: bytes, payload: bytes = b"") -> None:
+    out.write(FRAME.pack(kind, len(payload)))
+    out.write(payload)
+    out.flush()
+
+
+def read_frame(inp: IO[bytes]) -> tuple[bytes, bytes]:
+    head = inp.read(FRAME.size)
+    if len(head) < FRAME.size:
+        raise EOFError
+    kind, size = FRAME.unpack(head)
+    return kind, inp.read(size)
+
+
+class Output:
+    """A file-like sink: buffers the first chunk so that small answers travel as one frame."""
+
+    def __init__(self, out: IO[bytes], meta: dict[str, Any]) -> None:
+        self.out = out
+        self.meta = meta
+        self.buf = bytearray()
+        self.started = False
+
+    def write(self, data: bytes) -> int:
+        self.buf += data
+        if len(self.buf) >= CHUNK:
+            self._send()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def _send(self) -> None:
+        if not self.started:
+            write_frame(self.out, b"H", pickle.dumps(self.meta))
+            self.started = True
+        write_frame(self.out, b"D", bytes(self.buf))
+        self.buf.clear()
+
+    def close(self) -> None:
+        if self.started:
+            if self.buf:
+                self._send()
+            write_frame(self.out, b"E")
+        else:
+            write_frame(self.out, b"R", pickle.dumps((self.meta, bytes(self.buf))))
+
+
+class Worker:
+    def __init__(self, path: str, out: IO[bytes]) -> None:
+        self.path = path
+        self.out = out
+        self.reopen()
+
+    store: ox.Store
+
+    def reopen(self) -> None:
+        # Opening races the writer's compaction, which may delete a file the manifest just named: try again.
+        for attempt in range(50):
+            try:
+                self.store = ox.Store.read_only(self.path)
+                return
+            except (OSError, RuntimeError):
+                if attempt == 49:
+                    raise
+                time.sleep(0.02)
+
+    def handle(self, req: dict[str, Any]) -> None:
+        op = req["op"]
+        if op == "open":
+            self.reopen()
+            write_frame(self.out, b"K")
+            return
+        out = Output(self.out, {})
+        try:
+            if op == "query":
+                self._retrying(lambda: self.query(req, out), out)
+            elif op == "dump":
+                self.dump(req, out)
+            else:
+                raise ValueError(f"unknown operation {op!r}")
+        except SyntaxError as exc:
+            self._fail(out, 400, f"SPARQL syntax error: {exc}")
+        except (ValueError, TypeError) as exc:
+            self._fail(out, 400, f"cannot evaluate the query: {exc}")
+        except (OSError, RuntimeError) as exc:
+            self._fail(out, 500, f"query evaluation failed: {exc}")
+        else:
+            out.close()
+
+    def _retrying(self, run: Any, out: Output) -> None:
+        # A read-only view can lose a file to the writer's compaction; a fresh view has the new one.
+        try:
+            run()
+        except (OSError, RuntimeError):
+            if out.started:
+                raise
+            out.buf.clear()
+            self.reopen()
+            run()
+
+    def _fail(self, out: Output, status: int, message: str) -> None:
+        if out.started:
+            write_frame(self.out, b"A", message.encode())
+        else:
+            write_frame(self.out, b"X", pickle.dumps((status, message)))
+
+    def query(self, req: dict[str, Any], out: Output) -> None:
+        kwargs: dict[str, Any] = {"base_iri": req.get("base_iri")}
+        if req.get("default_graphs") is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
+        if req.get("named_graphs") is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
+        if req.get("union"):
+            kwargs["use_default_graph_as_union"] = True
+        result = self.store.query(req["query"], **kwargs)
+        formats = req["formats"]
+        if isinstance(result, ox.QueryBoolean):
+            out.meta["kind"] = "boolean"
+            result.serialize(out, RESULT_FORMATS[formats["boolean"]])
+        elif isinstance(result, ox.QuerySolutions):
+            out.meta["kind"] = "solutions"
+            fmt = formats["solutions"]
+            cap = req.get("max_rows")
+            if cap is None:
+                result.serialize(out, RESULT_FORMATS[fmt])
+                return
+            rows = list(itertools.islice(result, cap + 1))
+            if len(rows) > cap:
+                out.meta["truncated"] = cap
+                del rows[cap:]
+            WRITERS[fmt]([v.value for v in result.variables], rows, out.write)
+        else:
+            out.meta["kind"] = "graph"
+            fmt = formats["graph"]
+            if fmt in ("nq", "trig"):
+                triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result)
+                ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=req.get("prefixes"))
+            elif fmt == "ttl":   # prefixes for people reading Turtle, through Python
+                ox.serialize(result, out, RDF_FORMATS[fmt], prefixes=req.get("prefixes"))
+            else:                # all in Rust
+                result.serialize(out, RDF_FORMATS[fmt])
+
+    def dump(self, req: dict[str, Any], out: Output) -> None:
+        write_dump(self.store, req)
+        out.meta["kind"] = "file"
+
+
+def main() -> None:
+    inp = sys.stdin.buffer
+    fd = os.dup(1)
+    with contextlib.suppress(OSError):   # a bigger pipe means fewer wake-ups for large answers (Linux only)
+        fcntl.fcntl(fd, 1031, 1 << 20)   # F_SETPIPE_SZ
+    out = os.fdopen(fd, "wb")
+    os.dup2(2, 1)  # a stray print must never corrupt the frames
+    worker = Worker(sys.argv[1], out)
+    write_frame(out, b"K")
+    while True:
+        try:
+            kind, payload = read_frame(inp)
+        except EOFError:
+            return
+        worker.handle(pickle.loads(payload))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""SPARQL endpoint benchmark: the same queries over HTTP (a live `kg serve`) and in-process on pyoxigraph.
+
+    .venv/bin/python bench/sparql.py                      # builds a >=1M-triple store in a temp folder
+    .venv/bin/python bench/sparql.py --store data/store   # an existing store (not written to)
+
+Prints, per query: in-process ms, HTTP ms (medians) and their ratio; point lookups per second with 32
+concurrent keep-alive clients (and errors); the N-Triples dump's first build and its download in MB/s;
+the server's RSS (main process, and its query workers) before and after.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.iris import Minter  # noqa: E402
+from kg.namespaces import DIP, ITSRDF, NIF, PROV, RDF, RDFS, SCHEMA, SEM, XSD  # noqa: E402
+
+PERSONS, COUNTRIES = 20_000, 200
+EVENT_TYPES = ["Meeting", "Visit", "PhoneCall", "Summit", "AgreementSigning", "Statement", "Protest", "Sanction"]
+
+
+def synthetic(store: ox.Store, target: int, minter: Minter, seed: int = 7) -> int:
+    """Quads shaped like the pipeline's: an article graph with mentions, events, participations and spans."""
+    rng = random.Random(seed)
+    n = lambda v: ox.NamedNode(str(v))  # noqa: E731
+    a, name, label = n(RDF.type), n(SCHEMA.name), n(RDFS.label)
+    persons = [minter.person(f"Person {i}") for i in range(PERSONS)]
+    countries = [minter.country(f"C{i:02d}") for i in range(COUNTRIES)]
+    ref = ox.NamedNode(str(minter.reference_graph))
+    quads = []
+    for i, p in enumerate(persons):
+        quads += [ox.Quad(n(p), a, n(SCHEMA.Person), ref), ox.Quad(n(p), name, ox.Literal(f"Person {i}"), ref),
+                  ox.Quad(n(p), label, ox.Literal(f"Person {i}", language="en"), ref),
+                  ox.Quad(n(p), n(DIP.actsFor), n(rng.choice(countries)), ref)]
+    for i, c in enumerate(countries):
+        quads += [ox.Quad(n(c), a, n(SCHEMA.Country), ref), ox.Quad(n(c), name, ox.Literal(f"Country {i}"), ref)]
+    store.extend(quads)
+    total, k = len(quads), 0
+    while total < target:
+        batch = []
+        for _ in range(1000):
+            k += 1
+            art = minter.article(f"article {k}")
+            g = ox.NamedNode(str(art))
+            A = ox.NamedNode(str(art))
+            who = rng.sample(persons, 3)
+            where = rng.sample(countries, 2)
+            day = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            q = [ox.Quad(A, a, n(DIP.NewsArticle), g), ox.Quad(A, a, n(NIF.Context), g),
+                 ox.Quad(A, n(SCHEMA.headline), ox.Literal(f"Leaders of Country {k % COUNTRIES} meet, day {k}"), g),
+                 ox.Quad(A, n(SCHEMA.datePublished), ox.Literal(day, datatype=n(XSD.date)), g)]
+            q += [ox.Quad(A, n(SCHEMA.mentions), n(x), g) for x in who + where]
+            for e in range(3):
+                ev = ox.NamedNode(f"{art}#event-{e}")
+                span = ox.NamedNode(f"{art}#span-{e * 40}-{e * 40 + 30}")
+                q += [ox.Quad(ev, a, n(DIP[rng.choice(EVENT_TYPES)]), g),
+                      ox.Quad(ev, n(DIP.eventDate), ox.Literal(day, datatype=n(XSD.date)), g),
+                      ox.Quad(ev, n(SEM.hasActor), n(who[e]), g),
+                      ox.Quad(ev, n(DIP.participant), n(where[e % 2]), g),
+                      ox.Quad(ev, n(DIP.evidence), span, g), ox.Quad(ev, n(PROV.wasDerivedFrom), A, g),
+                      ox.Quad(span, n(NIF.anchorOf), ox.Literal(f"Person met in Country {k} on day {e}"), g),
+                      ox.Quad(span, n(NIF.beginIndex), ox.Literal(str(e * 40), datatype=n(XSD.nonNegativeInteger)), g),
+                      ox.Quad(span, n(NIF.endIndex), ox.Literal(str(e * 40 + 30), datatype=n(XSD.nonNegativeInteger)), g),
+                      ox.Quad(span, n(NIF.referenceContext), A, g),
+                      ox.Quad(span, n(ITSRDF.taIdentRef), n(who[e]), g)]
+            batch += q
+        store.extend(batch)
+        total += len(batch)
+    return total
+
+
+def build(path: Path, target: int) -> None:
+    try:
+        from ingest import generate  # bench/ingest.py, when the pipeline benchmark is there
+    except ImportError:
+        generate = None
+    if generate is None:
+        store = ox.Store(str(path))
+        print(f"building a synthetic store of >= {target:,} quads (bench/ingest.py not found) ...", flush=True)
+        synthetic(store, target, Minter())
+        store.flush()
+        store.optimize()
+        return
+    from kg.pipeline import Ingester, article_paths
+    from kg.store import Store
+    kg_store = Store(path)
+    seed = 7
+    with tempfile.TemporaryDirectory() as tmp:
+        while len(kg_store.ox) < target:
+            folder = Path(tmp) / f"s{seed}"
+            generate(folder, 1000, seed)
+            Ingester(kg_store, None).run(article_paths([folder]))
+            print(f"  {len(kg_store.ox):,} quads", flush=True)
+            seed += 1
+    kg_store.flush()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def server_rss(pid: int) -> tuple[float, float]:
+    children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return rss_mb(pid), sum(rss_mb(c) for c in children)
+
+
+def queries(person: str, minter: Minter) -> dict[str, tuple[str, str]]:
+    """name -> (query, Accept); the Accept the in-process run serializes to as well."""
+    j, nt = "application/sparql-results+json", "application/n-triples"
+    return {
+        "point lookup": (f"SELECT ?p ?o WHERE {{ <{person}> ?p ?o }}", j),
+        "two-hop join": (f"SELECT ?country (COUNT(*) AS ?n) WHERE {{ ?event <{SEM.hasActor}> ?person . "
+                         f"?person <{DIP.actsFor}> ?country . ?event a <{DIP.Meeting}> }} GROUP BY ?country", j),
+        "GROUP BY aggregate": (f"SELECT ?type (COUNT(?e) AS ?n) WHERE {{ ?e a ?type }} GROUP BY ?type ORDER BY DESC(?n)", j),
+        "regex scan": (f'SELECT ?s ?name WHERE {{ ?s <{SCHEMA.name}> ?name FILTER(REGEX(?name, "^Person 1[0-9]*7$")) }}',
+                       j),
+        "CONSTRUCT ~10k triples": (f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ ?e a <{DIP.Summit}> ; ?p ?o }} LIMIT 10000", nt),
+        "DESCRIBE": (f"DESCRIBE <{person}>", nt),
+    }
+
+
+RESULT = {"application/sparql-results+json": ox.QueryResultsFormat.JSON}
+
+
+class Connection:
+    """A blocking keep-alive HTTP/1.1 client with nothing in the way, so the figures are the server's."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.file = self.sock.makefile("rb", buffering=1 << 16)
+
+    def get(self, path: str, accept: str) -> tuple[int, int]:
+        """GET ``path``; (status, body bytes), the body read whole (Content-Length or chunked)."""
+        self.sock.sendall(f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: {accept}\r\n"
+                          "Accept-Encoding: identity\r\n\r\n".encode())
+        status = int(self.file.readline().split(b" ", 2)[1])
+        headers = {}
+        while (line := self.file.readline()) not in (b"\r\n", b""):
+            k, _, v = line.decode().partition(":")
+            headers[k.strip().lower()] = v.strip()
+        if "content-length" in headers:
+            return status, len(self.file.read(int(headers["content-length"])))
+        total = 0
+        while (size := int(self.file.readline().split(b";")[0], 16)) > 0:
+            total += len(self.file.read(size))
+            self.file.readline()
+        self.file.readline()
+        return status, total
+
+
+def in_process(store: ox.Store, query: str, accept: str) -> int:
+    result = store.query(query, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryTriples):
+        return len(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+    return len(result.serialize(format=RESULT[accept]) or b"")
+
+
+def timed(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Median ms of each function, the runs interleaved so that both see the same machine."""
+    times: list[list[float]] = [[] for _ in fns]
+    for fn in fns:
+        fn()  # warm
+    for _ in range(repeat):
+        for fn, out in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+    return [statistics.median(t) * 1000 for t in times]
+
+
+async def hammer(port: int, paths: list[str], clients: int, seconds: float) -> tuple[int, int, float]:
+    """Keep-alive HTTP/1.1 GETs from ``clients`` connections for ``seconds``; (ok, errors, elapsed)."""
+    ok = errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def one(i: int) -> None:
+        nonlocal ok, errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        k = i
+        while time.perf_counter() < stop:
+            path = paths[k % len(paths)]
+            k += clients
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: application/sparql-results+json\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+            await reader.readexactly(length)
+            if status == 200:
+                ok += 1
+            else:
+                errors += 1
+        writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(clients)))
+    return ok, errors, time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--store", type=Path, help="an existing store (default: build one in a temp folder)")
+    p.add_argument("--triples", type=int, default=1_000_000, help="size of the store to build")
+    p.add_argument("--repeat", type=int, default=15)
+    p.add_argument("--clients", type=int, default=32)
+    p.add_argument("--seconds", type=float, default=10.0, help="length of the concurrency run")
+    args = p.parse_args(argv)
+    tmp = None
+    store_path = args.store
+    if store_path is None:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-sparql-"))
+        store_path = tmp / "store"
+        t0 = time.perf_counter()
+        build(store_path, args.triples)
+        print(f"built in {time.perf_counter() - t0:.1f} s")
+    minter = Minter()
+    port = free_port()
+    env = {**os.environ, "KG_QUERY_TIMEOUT": "120", "KG_MAX_ROWS": "1000000"}
+    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store_path), "--port",
+                               str(port)], cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=url, timeout=300) as c:
+            for _ in range(300):
+                try:
+                    c.get("/sparql", params={"query": "ASK {}"})
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            local = ox.Store.read_only(str(store_path))
+            size = len(local)
+            rss0 = server_rss(server.pid)
+            persons = [row[0].value for row in local.query(
+                f"SELECT ?p WHERE {{ ?p a <{SCHEMA.Person}> }} LIMIT 2000", use_default_graph_as_union=True)]
+            person = persons[len(persons) // 2]
+            print(f"\nstore: {store_path} ({size:,} quads); server pid {server.pid}\n")
+            print(f"{'query':24} {'bytes':>10} {'in-process ms':>14} {'HTTP ms':>9} {'ratio':>6} {'added ms':>9}")
+            conn = Connection(port)
+            for name, (query, accept) in queries(person, minter).items():
+                nbytes = in_process(local, query, accept)
+                path = "/sparql?" + urlencode({"query": query})
+                status, got = conn.get(path, accept)
+                assert status == 200 and got == nbytes, (name, status, got, nbytes)
+                t_in, t_http = timed([lambda: in_process(local, query, accept), lambda: conn.get(path, accept)],
+                                     args.repeat)
+                print(f"{name:24} {nbytes:>10,} {t_in:>14.2f} {t_http:>9.2f} {t_http / t_in:>6.2f} "
+                      f"{t_http - t_in:>9.2f}")
+            paths = ["/sparql?" + urlencode({"query": f"SELECT ?p ?o WHERE {{ <{x}> ?p ?o }}"}) for x in persons]
+            ok, errors, elapsed = asyncio.run(hammer(port, paths, args.clients, args.seconds))
+            print(f"\npoint lookups, {args.clients} concurrent clients: {ok / elapsed:,.0f}/s "
+                  f"({ok:,} in {elapsed:.1f} s, {errors} errors)")
+            rss1 = server_rss(server.pid)
+            t0 = time.perf_counter()
+            conn = Connection(port)   # the first one idled past the keep-alive timeout
+            status, first = conn.get("/dumps/dataset.nt", "*/*")
+            t_build = time.perf_counter() - t0
+            rss2 = server_rss(server.pid)
+            t0 = time.perf_counter()
+            status, total = conn.get("/dumps/dataset.nt", "*/*")
+            t_dump = time.perf_counter() - t0
+            rss3 = server_rss(server.pid)
+            assert status == 200 and total == first
+            print(f"N-Triples dump: {total / 1e6:,.0f} MB; first request (writes the file) {t_build:.1f} s; "
+                  f"download {total / 1e6 / t_dump:,.0f} MB/s")
+            print("server RSS MB (main / query workers): "
+                  + "  ".join(f"{label} {m:.0f} / {w:.0f}" for label, (m, w) in
+                              [("start", rss0), ("after lookups", rss1), ("after dump build", rss2),
+                               ("after download", rss3)]))
+    finally:
+        server.terminate()
+        server.wait(30)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Live servers on loopback for the API tests: uvicorn in a thread, the store on disk in a temp folder."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import uvicorn
+
+from api.app import create_app
+from kg.config import Settings
+from kg.store import Store
+
+DATA = Path(__file__).parent / "data"
+TOKEN = "test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Live:
+    url: str
+    store: Store
+    settings: Settings
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def client(self, **kwargs: object) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, **kwargs)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+
+
+def serve(store: Store, **settings: object) -> Live:
+    s = Settings(store=store.path, **settings)  # type: ignore[arg-type]
+    port = free_port()
+    config = uvicorn.Config(create_app(store, s, workers=2), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    return Live(f"http://127.0.0.1:{port}", store, s, server, thread)
+
+
+def seeded_store(path: Path, seed: Path) -> Store:
+    """The seed article through the real pipeline, plus the hand-written fixture graphs."""
+    from kg.pipeline import Ingester
+    store = Store(path)
+    Ingester(store, None, workers=1).run([seed])
+    store.ox.load(path=str(DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
+    store.flush()
+    return store
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Store:
+    return seeded_store(tmp_path_factory.mktemp("store") / "store", seed_path)
+
+
+@pytest.fixture(scope="session")
+def live(store: Store) -> Iterator[Live]:
+    server = serve(store, api_token=TOKEN, query_timeout=3.0, max_rows=50)
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def client(live: Live) -> Iterator[httpx.Client]:
+    with live.client() as c:
+        yield c
+
+
+@pytest.fixture()
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}
