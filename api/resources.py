@@ -28,6 +28,7 @@ from api.documents import HTML, RDF_OFFERS, choose, here, iri, page, rdf_respons
 from api.dumpwriter import Compactor
 from api.errors import HTTPError
 from api.formats import PREFIX_MAP
+from api.profile import profile
 from api.state import State
 from kg.namespaces import (
     CAMEO, DCTERMS, DIP, FOAF, GEONAMES, ITSRDF, NIF, ONTOLOGY_IRI, OWL, PLOVER, RDF, RDFS, SCHEMA, SHAPES_IRI, SKOS,
@@ -173,7 +174,9 @@ def label(d: Description, node: ox.NamedNode | ox.BlankNode) -> str | None:
 async def html_page(request: Request) -> Response:
     state: State = request.app.state.kg
     rest = _rest(request, "/page/")
-    d = await described(state, document_iri(state, rest))
+    value = document_iri(state, rest)
+    d = await described(state, value)
+    about = await asyncio.to_thread(profile, state.store.ox, value)
     groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
     for t in d.out:
         groups[t.subject].append(t)
@@ -181,7 +184,7 @@ async def html_page(request: Request) -> Response:
     links = {"Wikidata": [v for v in sameas if v.startswith(str(WD))],
              "GeoNames": [v for v in sameas if v.startswith(str(GEONAMES))]}
     types = [t.object for t in d.out if t.subject == d.node and t.predicate == iri(RDF.type)]
-    return page("resource.html", title=label(d, d.node) or d.node.value, d=d, groups=groups, types=types,
+    return page("resource.html", title=label(d, d.node) or d.node.value, d=d, about=about, groups=groups, types=types,
                 links=links, term=lambda t: term_html(state, t), local=lambda v: local_path(state, v) or v, alternates=[
                     (f"/data/{rest}.{ext}", media) for ext, media in EXTENSIONS.items()])
 

@@ -62,6 +62,19 @@ def test_seed_entities_show_the_articles_they_appear_in(client: httpx.Client) ->
     assert "Articles it appears in" in page and "<blockquote>" in page
 
 
+def test_a_person_page_lists_offices_events_and_quotes(client: httpx.Client) -> None:
+    page = client.get("/page/person/narendra-modi").text
+    offices = page[page.index("<h2>Offices</h2>"):page.index("<h2>Events</h2>")]
+    assert "Prime Minister" in offices and 'href="/id/country/IND">India</a>' in offices and "2014-05-26" in offices
+    events = page[page.index("<h2>Events</h2>"):page.index("<h2>Quotes</h2>")]
+    assert "Visit</a> <span class=\"muted\">(host)</span>" in events and "2022-04-22" in events
+    quotes = page[page.index("<h2>Quotes</h2>"):]
+    assert "We have also agreed to enhance cooperation in the defense sector." in quotes
+    said = quotes.split("<h2>", 2)[1]
+    assert said.count("<blockquote>") == 1 and "Our 2030 vision" not in said   # the joint statement has no speaker
+    assert "<h2>Quotes</h2>" not in client.get("/page/country/GBR").text
+
+
 def test_ontology_and_shapes_dereference(client: httpx.Client) -> None:
     html = client.get("/ontology", headers={"Accept": "text/html"})
     assert html.status_code == 200 and html.headers["content-location"] == "/ontology.html"

@@ -1,0 +1,95 @@
+"""What a page says first about an actor: the offices it held, the events it took part in, what it said.
+
+The generic description lists triples; a reader of a person's page wants these three joined across the
+reference graph and every article graph, newest first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.namespaces import DIP, ORG, PROV, RDFS, SCHEMA, SEM
+
+LIMIT = 100
+
+
+@dataclass
+class Office:
+    title: str
+    of: str | None
+    of_iri: str | None
+    start: str | None
+    end: str | None
+
+
+@dataclass
+class Event:
+    iri: str
+    kind: str
+    date: str | None
+    role: str | None
+    article: str
+    headline: str
+
+
+@dataclass
+class Quote:
+    text: str
+    article: str
+    headline: str
+    published: str | None
+
+
+@dataclass
+class Profile:
+    offices: list[Office] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.offices or self.events or self.quotes)
+
+
+def _v(row: ox.QuerySolution, name: str) -> str | None:
+    term = row[name]
+    return None if term is None else term.value
+
+
+def profile(store: ox.Store, value: str) -> Profile:
+    node = f"<{value}>"
+    p = Profile()
+    for row in store.query(f"""
+        SELECT ?title ?of ?ofName ?start ?end WHERE {{
+          ?m <{ORG.member}> {node} ; a <{DIP.OfficeHolding}> .
+          OPTIONAL {{ ?m <{DIP.roleLabel}> ?role }}
+          OPTIONAL {{ ?m <{DIP.post}> ?post . ?post <{RDFS.label}> ?postLabel }}
+          OPTIONAL {{ ?m <{ORG.organization}> ?of . OPTIONAL {{ ?of <{SCHEMA.name}> ?ofName }} }}
+          OPTIONAL {{ ?m <{SCHEMA.startDate}> ?start }}
+          OPTIONAL {{ ?m <{SCHEMA.endDate}> ?end }}
+          BIND(COALESCE(?role, ?postLabel, "office") AS ?title)
+          FILTER NOT EXISTS {{ ?m <{PROV.wasDerivedFrom}> ?article }}
+        }} ORDER BY DESC(?start) LIMIT {LIMIT}""", use_default_graph_as_union=True):
+        p.offices.append(Office(_v(row, "title") or "", _v(row, "ofName"), _v(row, "of"), _v(row, "start"),
+                                _v(row, "end")))
+    for row in store.query(f"""
+        SELECT ?e (SAMPLE(?typeLabel) AS ?kind) (SAMPLE(?date) AS ?d) (SAMPLE(?roleLabel) AS ?role) ?article
+               (SAMPLE(?h) AS ?headline) WHERE {{
+          {{ ?e <{SEM.hasActor}> {node} }} UNION {{ ?e <{DIP.participation}> ?pt . ?pt <{DIP.participant}> {node} .
+             OPTIONAL {{ ?pt <{DIP.role}>/<{RDFS.label}> ?roleLabel }} }}
+          ?e a ?type ; <{PROV.wasDerivedFrom}> ?article .
+          ?type <{RDFS.subClassOf}>* <{DIP.DiplomaticEvent}> ; <{RDFS.label}> ?typeLabel .
+          OPTIONAL {{ ?e <{DIP.eventDate}> ?date }}
+          OPTIONAL {{ ?article <{SCHEMA.headline}> ?h }}
+        }} GROUP BY ?e ?article ORDER BY DESC(?d) LIMIT {LIMIT}""", use_default_graph_as_union=True):
+        p.events.append(Event(row["e"].value, _v(row, "kind") or "event", _v(row, "d"), _v(row, "role"),
+                              row["article"].value, _v(row, "headline") or row["article"].value))
+    for row in store.query(f"""
+        SELECT ?text ?article (SAMPLE(?h) AS ?headline) (SAMPLE(?published) AS ?date) WHERE {{
+          ?q <{DIP.speaker}> {node} ; <{DIP.quoteText}> ?text ; <{PROV.wasDerivedFrom}> ?article .
+          OPTIONAL {{ ?article <{SCHEMA.headline}> ?h }}
+          OPTIONAL {{ ?article <{SCHEMA.datePublished}> ?published }}
+        }} GROUP BY ?text ?article ORDER BY DESC(?date) LIMIT {LIMIT}""", use_default_graph_as_union=True):
+        p.quotes.append(Quote(row["text"].value, row["article"].value, _v(row, "headline") or row["article"].value,
+                              _v(row, "date")))
+    return p
