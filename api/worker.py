@@ -17,7 +17,6 @@ import os
 import pickle
 import struct
 import sys
-import time
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -25,6 +24,7 @@ import pyoxigraph as ox
 from api.dumpwriter import write_dump
 from api.formats import RDF_FORMATS, RESULT_FORMATS
 from api.results import WRITERS
+from kg.readonly import open_read_only
 
 CHUNK = 256 * 1024
 FRAME = struct.Struct(">cI")
@@ -87,15 +87,7 @@ class Worker:
     store: ox.Store
 
     def reopen(self) -> None:
-        # Opening races the writer's compaction, which may delete a file the manifest just named: try again.
-        for attempt in range(50):
-            try:
-                self.store = ox.Store.read_only(self.path)
-                return
-            except (OSError, RuntimeError):
-                if attempt == 49:
-                    raise
-                time.sleep(0.02)
+        self.store = open_read_only(self.path)
 
     def handle(self, req: dict[str, Any]) -> None:
         op = req["op"]

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.iris import Minter
+from kg.readonly import open_read_only
 from kg.namespaces import DCTERMS, DIP, XSD
 from kg.rdf import Triple, ntriples, to_oxigraph
 
@@ -76,7 +77,7 @@ class Store:
             if self.path is None:
                 self.ox = ox.Store()
             elif read_only:
-                self.ox = ox.Store.read_only(str(self.path))
+                self.ox = open_read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))
