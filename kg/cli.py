@@ -99,7 +99,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{n} article{'' if n == 1 else 's'}: {summary.count('added')} added, {summary.count('replaced')} replaced, "
           f"{summary.count('unchanged')} unchanged, {summary.count('rejected')} rejected, "
           f"{summary.count('unreadable')} unreadable; {summary.triples} triples stored in {summary.seconds:.2f} s "
-          f"({rate:.0f} articles/s)")
+          f"({rate:.{0 if rate >= 10 else 1}f} articles/s)")
     if summary.count("rejected"):
         print(f"reports of rejected articles: {rejected}", file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_REJECTED

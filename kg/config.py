@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = ROOT / "ontology"
-SHAPES_DIR = ROOT / "shapes"
+# A checkout (or an editable install) reads its own ontology/ and shapes/; a wheel installs them as data files.
+_SHARED = ROOT if (ROOT / "ontology").is_dir() else Path(sys.prefix) / "share" / "diplomacy-kg"
+ONTOLOGY_DIR = _SHARED / "ontology"
+SHAPES_DIR = _SHARED / "shapes"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 DEFAULT_BASE_IRI = "https://w3id.org/dipkg/"
