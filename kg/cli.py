@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", parents=[common], help="validate articles against the shapes, store nothing")
     val.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    val.add_argument("--engine", choices=["fast", "pyshacl"], default="fast",
+                     help="the compiled SHACL engine (default) or pySHACL, the reference implementation")
 
     exp = sub.add_parser("export", parents=[common], help="dump the whole dataset")
     exp.add_argument("--format", choices=EXPORT_FORMATS, default="nq")
@@ -135,10 +137,13 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from kg.pipeline import Worker, article_paths
+    from kg.validate import Validator
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     worker = Worker(settings.base_iri)
+    if args.engine != "fast":
+        worker.validator = Validator(worker.minter, worker.gaz, engine=args.engine)
     bad = 0
     for path in article_paths(args.paths):
         (outcome, _), = worker.chunk([str(path)])[0]

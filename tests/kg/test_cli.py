@@ -109,3 +109,14 @@ def test_validate_reports_each_file(tmp_path: Path, seed_path: Path, capsys: pyt
     assert main(["validate", str(seed_path), str(tmp_path / "empty.txt")]) == 1
     out = capsys.readouterr().out
     assert f"valid {seed_path}" in out and "empty.txt: empty article" in out
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_validate_with_either_engine_names_the_missing_date(tmp_path: Path, engine: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Talks in Paris\n\nFrench President Emmanuel Macron met German Chancellor Olaf Scholz.\n",
+                       encoding="utf-8")
+    assert main(["validate", "--engine", engine, str(undated)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"invalid {undated}") and "datePublished" in out
