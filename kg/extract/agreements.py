@@ -7,6 +7,7 @@ B; C; D; and E"), each is an agreement of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract.dates import find_dates
@@ -22,7 +23,8 @@ _COUNT = r"(?P<count>\d{1,3}|one|a|an|two|three|four|five|six|seven|eight|nine|t
          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|a\s+dozen|several|multiple|a\s+number\s+of|some|" \
          r"a\s+series\s+of|(?:[A-Z][\w’'-]*(?:’s|'s)))"
 # Modifiers between the count and the head noun: adjectives and nouns, never a verb or a determiner.
-_MODS = r"(?P<mods>(?:(?!(?:signed|concluded|inked|exchanged|sign|the|a|an|and\s+the|of|on|to|their|its)\b)[\w-]+\s+){0,5})"
+_MODS = r"(?P<mods>(?:(?!(?:signed|concluded|inked|exchanged|sign|the|a|an|and\s+the|of|on|to|their|its|" \
+        r"agreements?|memorand\w*|MoUs?|treat(?:y|ies)|accords?|deals?|pacts?)\b)[\w-]+\s+){0,5})"
 KINDS: tuple[tuple[str, str], ...] = (
     ("MemorandumOfUnderstanding", r"memorand(?:um|a|ums)(?:\s+of\s+understa\w*)?|MoUs?"),
     ("Treaty", r"treat(?:y|ies)|instruments?\s+of\s+accession|accession\s+protocols?|conventions?"),
@@ -41,6 +43,7 @@ _THEY_COVER = re.compile(rf"\b(?:the|these|those|its|their)\s+(?:agreements|memo
                          rf"[^.]*?\b(?:{_ELABORATION_VERBS})\s+(?P<list>[^.]+)", _I)
 _IT_COVERS = re.compile(rf"^(?:it|the\s+(?:accord|agreement|pact|deal|treaty|memorandum))\s+(?:also\s+)?(?:{_ELABORATION_VERBS})\s+"
                         rf"(?P<list>[^.]+)", _I)
+_SIGNED_NEW = re.compile(r"\b(?:signed|inked|concluded|sealed|initial(?:l)?ed)\s+(?:also\s+)?$", _I)
 _RATIFICATION = re.compile(r"\bratification\b|\binstruments?\s+of\s+ratification\b", _I)
 
 
@@ -72,6 +75,10 @@ def find_agreements(text: str, sentences: list[Sentence], events: list[FoundEven
         s = sentences[e.sentence]
         found = _mention(text, s)
         if found is None:
+            named = _declaration(text, s)
+            if named is not None:
+                out.append(FoundAgreement("JointDeclaration", parties, Span.of(text, named.start(), named.end()), n,
+                                          title=named.group("name"), confidence=0.9))
             continue
         kind, m = found
         if _RATIFICATION.search(s.text) and kind != "Treaty":
@@ -82,27 +89,57 @@ def find_agreements(text: str, sentences: list[Sentence], events: list[FoundEven
         title = _title(text, s, m)
         subject = _subject(text, s, m)
         subjects = _elaboration(sentences, e.sentence)
-        span = Span.of(text, m.start("head") if not m.group("mods") else m.start("mods"), m.end())
+        span = _span(text, m)
         if count and count > 1 and len(subjects) == count:
             for subj in subjects:
                 out.append(FoundAgreement(kind, parties, span, n, subject=subj, subjects=[subj], confidence=0.8))
-            continue
-        if subjects and not subject:
-            subject = "; ".join(subjects)
-        if any(a.event == n and a.kind == kind for a in out):
-            continue
-        out.append(FoundAgreement(kind, parties, span, n, title=title, subject=subject, subjects=subjects,
-                                  confidence=0.9 if title or subject else 0.8))
+        elif not any(a.event == n and a.kind == kind for a in out):
+            if subjects and not subject:
+                subject = "; ".join(subjects)
+            out.append(FoundAgreement(kind, parties, span, n, title=title, subject=subject, subjects=subjects,
+                                      confidence=0.9 if title or subject else 0.8))
+        out.extend(_further(text, sentences, e, n, parties, m, out))
     return _dedupe(out)
 
 
 def _mention(text: str, s: Sentence) -> tuple[str, re.Match[str]] | None:
-    for m in AGREEMENT.finditer(text, s.begin, s.end):
+    return next(_mentions(text, s.begin, s.end), None)
+
+
+def _mentions(text: str, begin: int, end: int) -> Iterator[tuple[str, re.Match[str]]]:
+    for m in AGREEMENT.finditer(text, begin, end):
         head = m.group("head")
-        for kind, pattern in KINDS:
-            if re.fullmatch(pattern, head, _I):
-                return kind, m
-    return None
+        kind = next(k for k, pattern in KINDS if re.fullmatch(pattern, head, _I))
+        yield kind, m
+
+
+def _span(text: str, m: re.Match[str]) -> Span:
+    return Span.of(text, m.start("head") if not m.group("mods") else m.start("mods"), m.end())
+
+
+def _declaration(text: str, s: Sentence) -> re.Match[str] | None:
+    """'signed the Xi'an Declaration': a named declaration is the document of a signing with no other."""
+    return next((d for d in _NAMED.finditer(text, s.begin, s.end) if d.group("name").endswith("Declaration")), None)
+
+
+def _further(text: str, sentences: list[Sentence], e: FoundEvent, n: int, parties: list[str],
+             first: re.Match[str], found: list[FoundAgreement]) -> list[FoundAgreement]:
+    """Other documents the same signing names as new ones: '..., and the two governments signed an agreement on
+    joint production of ammunition'; 'At the same ceremony, Russia and the UN signed a separate memorandum'."""
+    out: list[FoundAgreement] = []
+    seen = {(a.kind, a.subject) for a in found if a.event == n}
+    for begin, end in sorted({(sp.begin, sp.end) for sp in e.spans} | {(first.end(), sentences[e.sentence].end)}):
+        for kind, m in _mentions(text, max(begin, first.end()) if begin <= first.start() < end else begin, end):
+            if m.start() == first.start() or not _SIGNED_NEW.search(text, max(begin, m.start() - 40), m.start()):
+                continue
+            s = next(x for x in sentences if x.begin <= m.start() < x.end)
+            subject = _subject(text, s, m)
+            if (kind, subject) in seen or _RATIFICATION.search(text[s.begin:m.start()]):
+                continue
+            seen.add((kind, subject))
+            out.append(FoundAgreement(kind, parties, _span(text, m), n, title=_title(text, s, m), subject=subject,
+                                      confidence=0.8))
+    return out
 
 
 def _count(word: str | None, head: str) -> int | None:

@@ -139,6 +139,23 @@ def test_the_same_person_and_country_get_the_same_iri_in_every_article(gaz: gz.G
     assert f"<{m.article(one.article.text)}>" != f"<{m.article(two.article.text)}>"
 
 
+def test_each_document_signed_as_new_is_an_agreement_of_its_own(gaz: gz.Gazetteer) -> None:
+    f = _findings("WARSAW — Polish Prime Minister Mateusz Morawiecki and Ukrainian President Volodymyr Zelensky held talks "
+                  "on Wednesday. Their ministers signed a memorandum on the reconstruction of Ukraine, and the two "
+                  "governments signed an agreement on joint production of tank ammunition.", gaz)
+    assert sorted((a.kind, a.topic) for a in f.agreements) == [
+        ("Agreement", "joint production of tank ammunition"), ("MemorandumOfUnderstanding", "reconstruction of Ukraine")]
+    again = _findings("WARSAW — Poland and Ukraine signed an agreement on energy on Wednesday. The agreement covers gas "
+                      "storage.", gaz)
+    assert len(again.agreements) == 1        # a later mention of the same document is not a new one
+
+
+def test_a_signed_named_declaration_is_a_joint_declaration(gaz: gz.Gazetteer) -> None:
+    f = _findings("XI'AN — The leaders of China and Kazakhstan signed the Xi'an Declaration on Friday.", gaz)
+    assert [(a.kind, a.title, sorted(a.parties)) for a in f.agreements] == [
+        ("JointDeclaration", "Xi'an Declaration", ["CHN", "KAZ"])]
+
+
 def test_an_article_with_no_diplomacy_has_no_events_or_topics(gaz: gz.Gazetteer) -> None:
     f = _findings("BRECHIN — Rescue teams worked through the night after the river burst its banks. Police said "
                   "three people were taken to hospital.", gaz, headline="Floods in Brechin")
