@@ -73,7 +73,7 @@ SELECT ?o ?name ?surface WHERE {{
 Q_TOPICS = _P + """
 SELECT DISTINCT ?t WHERE { ?a a dip:NewsArticle ; dcterms:subject ?t } ORDER BY ?t"""
 Q_QUOTES = _P + """
-SELECT ?q ?text ?speaker WHERE {
+SELECT ?q ?text ?s ?speaker WHERE {
     ?q a dip:Quote ; dip:quoteText ?text ; dip:evidence ?span .
     ?span nif:beginIndex ?b .
     OPTIONAL { ?q dip:speaker ?s . ?s schema:name ?speaker }
@@ -148,7 +148,9 @@ def summarize_store(store: ox.Store) -> dict[str, Any]:
                             else max((f for f in forms if len(f.split()) >= 2), key=len, default=name)
                             for name, forms in orgs.values()]
     out["topics"] = [r["t"].value.rsplit("/", 1)[-1] for r in _q(store, Q_TOPICS)]
-    out["quotes"] = [{"speaker": _value(r["speaker"]), "text": r["text"].value} for r in _q(store, Q_QUOTES)]
+    names = {iri: p["name"] for iri, p in persons.items()}
+    out["quotes"] = [{"speaker": names.get(_value(r["s"]) or "", _value(r["speaker"])), "text": r["text"].value}
+                     for r in _q(store, Q_QUOTES)]
     order = ("published", "publisher", "event_date", "countries", "persons", "organizations", "events", "agreements",
              "topics", "quotes")
     return {k: out[k] for k in order}

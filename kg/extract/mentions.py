@@ -830,7 +830,7 @@ class MentionFinder:
                 taken.append((written, e))
 
 
-_OBJECT_BEFORE = re.compile(r"\b(?:of|with|by|to|for|from|at|about|on|against|between|than|as)\s+(?:[\w’'-]+\s+){0,3}$",
+_OBJECT_BEFORE = re.compile(r"\b(?:of|with|by|to|for|from|at|about|on|against|between|than|as)\s+(?:[\w’'-]+,?\s+){0,3}$",
                             re.IGNORECASE)
 
 

@@ -127,6 +127,8 @@ def _before(text: str, s: Sentence, j: int, q: Quotation, mentions: Mentions,
         if _JOINT.search(lead_unquoted):
             return None, True                         # "the two leaders wrote in a joint text:"
         return None
+    if not people and re.match(r"\s*(?:he|she)\b", lead_unquoted, _I):
+        return last_subject(text, mentions, s.begin, quoted), False   # 'He warned ... and urged them to "..."'
     if people:
         first = people[0]
         if _OBJECT_BEFORE.search(text, s.begin, first.start):

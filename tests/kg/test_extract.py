@@ -109,6 +109,15 @@ def test_quotes_attributed_by_pronoun_and_by_an_institution(gaz: gz.Gazetteer) -
     assert said["The two leaders disc"] is None
 
 
+def test_he_is_the_last_subject_not_a_name_after_with_or_inside_quotes(gaz: gz.Gazetteer) -> None:
+    f = _findings("DOHA — US Secretary of State Mike Pompeo flew in on Saturday and held talks with the Emir, Sheikh Tamim "
+                  "bin Hamad Al Thani. \"I thank Sheikh Tamim bin Hamad Al Thani for hosting us,\" Pompeo said.\n\nHe warned "
+                  "that the deal would mean nothing without action, and urged the militants to \"keep your promises\". "
+                  "\"We will closely watch their compliance,\" he said.", gaz)
+    said = {q.text.text[:12]: q.speaker for q in f.quotes}
+    assert said == {"I thank Shei": "Mike Pompeo", "keep your pr": "Mike Pompeo", "We will clos": "Mike Pompeo"}
+
+
 def test_future_and_background_events_are_not_news(gaz: gz.Gazetteer) -> None:
     f = _findings("TOKYO — Japanese Prime Minister Fumio Kishida held talks with Australian Prime Minister Anthony "
                   "Albanese in Tokyo on Friday.\n\nKishida visited Canberra in 2019, and the two leaders last met in "

@@ -46,6 +46,14 @@ def test_countries_are_the_states_taking_part_not_every_state_named(worker: Work
     assert sorted(summary["countries"]) == ["AUS", "JPN"]                      # type: ignore[arg-type]
 
 
+def test_speakers_are_named_as_the_article_writes_them(worker: Worker) -> None:
+    text = ("Zelensky in Warsaw\nDiplomatic Courier\nWednesday 5 April 2023\n\nWARSAW — Ukrainian President Volodymyr "
+            "Zelensky met Polish President Andrzej Duda in Warsaw on Wednesday. \"We found a way out,\" Zelensky said.")
+    summary = worker.summary("warsaw.txt", text)
+    assert "Volodymyr Zelensky" in [p["name"] for p in summary["persons"]]         # type: ignore[index, union-attr]
+    assert [q["speaker"] for q in summary["quotes"]] == ["Volodymyr Zelensky"]   # type: ignore[index, union-attr]
+
+
 def test_names_are_given_as_the_article_writes_them() -> None:
     assert as_written("Yoon Suk Yeol", ["Yoon Suk-yeol", "Yoon"]) == "Yoon Suk-yeol"
     assert as_written("Vladimir Putin", ["Putin"]) == "Vladimir Putin"
