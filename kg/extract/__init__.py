@@ -1,6 +1,8 @@
 """Extraction: an Article in, Findings out (every finding with the spans of text it came from)."""
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from datetime import date
 
@@ -66,9 +68,12 @@ def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions:
     reporting = {i for e in events for i, s in enumerate(sents) for sp in e.spans if sp.begin == s.begin}
     quoted = [(q.open_mark, q.close_mark) for q in quotes]
     hits: dict[str, tp.TopicHit] = {}
+    listing = False                                # list items under "What the treaty covers" say what it covers
     for i, s in enumerate(sents):
         unquoted = _blank(s.text, s.begin, quoted)
-        about = tp.is_about(unquoted)
+        item = _LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
+        about = tp.is_about(unquoted) or listing and item
+        listing = about and (not item or listing)
         weight = tp.sentence_weight(s.paragraph < 0, s.paragraph == 0, i in reporting, about, i in background)
         tp.weigh(text, s.tokens, weight, masked, hits, about)
         for m in mentions.by_sentence[i]:
@@ -78,6 +83,9 @@ def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions:
                 hit.weight += weight / 2           # the body named stands for its field, half as much as a word
                 hit.spans.append(Span.of(text, m.start, m.stop))
     return {h.concept: h for h in tp.kept(hits)}
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 
 
 def _blank(text: str, offset: int, ranges: list[tuple[int, int]]) -> str:
