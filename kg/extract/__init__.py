@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 from kg import gazetteer as gz
@@ -30,6 +31,7 @@ def extract(article: Article, gazetteer: gz.Gazetteer | None = None) -> Findings
     event_finder = EventFinder(text, sents, mentions, quotes, article.published, pair)
     events = event_finder.run()
     agreements = find_agreements(text, sents, events)
+    events += _declarations(events, agreements)
     said = find_quotes(text, sents, quotes, mentions)
     # No diplomatic news, no topics: a storm story is not about climate policy.
     reported = any(e.type in SUMMARY_TYPES for e in events) or bool(agreements)
@@ -37,6 +39,18 @@ def extract(article: Article, gazetteer: gz.Gazetteer | None = None) -> Findings
         if reported else {}
     news_date = event_finder.news_date[0] if event_finder.news_date else None
     return _findings(article, mentions, finder, events, agreements, said, topic_hits, news_date)
+
+
+def _declarations(events: list[FoundEvent], agreements: list[FoundAgreement]) -> list[FoundEvent]:
+    """Signing a joint declaration is also making a joint statement: the same parties, speaking together."""
+    if any(e.type == "JointStatement" for e in events):
+        return []
+    for a in agreements:
+        signing = events[a.event]
+        if a.kind == "JointDeclaration" and signing.type == "AgreementSigning":
+            return [replace(signing, type="JointStatement", actors=[replace(x, role="speaker") for x in signing.actors],
+                            spans=list(signing.spans), references=[])]
+    return []
 
 
 def main_pair(sents: list[Sentence], mentions: Mentions) -> list[str]:

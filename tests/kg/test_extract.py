@@ -159,10 +159,12 @@ def test_each_document_signed_as_new_is_an_agreement_of_its_own(gaz: gz.Gazettee
     assert len(again.agreements) == 1        # a later mention of the same document is not a new one
 
 
-def test_a_signed_named_declaration_is_a_joint_declaration(gaz: gz.Gazetteer) -> None:
+def test_a_signed_named_declaration_is_a_joint_declaration_and_statement(gaz: gz.Gazetteer) -> None:
     f = _findings("XI'AN — The leaders of China and Kazakhstan signed the Xi'an Declaration on Friday.", gaz)
     assert [(a.kind, a.title, sorted(a.parties)) for a in f.agreements] == [
         ("JointDeclaration", "Xi'an Declaration", ["CHN", "KAZ"])]
+    statements = [e for e in f.events if e.type == "JointStatement"]
+    assert len(statements) == 1 and {p.role for p in statements[0].participants} == {"speaker"}
 
 
 def test_a_list_under_what_the_treaty_covers_gives_its_topics(gaz: gz.Gazetteer) -> None:
