@@ -152,7 +152,7 @@ def _office_term(add: Callable[[Triple], None], minter: Minter, gaz: gz.Gazettee
 class ReferenceIndex:
     """The reference triples an article graph needs about the things it links to (types, codes, names, offices)."""
 
-    NEEDED = frozenset(f"<{p}>" for p in (RDF.type, DIP.isoAlpha3, DIP.isoAlpha2, SCHEMA.name, ORG.postIn,
+    NEEDED = frozenset(f"<{p}>" for p in (RDF.type, DIP.isoAlpha3, DIP.isoAlpha2, SCHEMA.name, DIP.acronym, ORG.postIn,
                                            DIP.officeTitle, DIP.inCountry))
     _TYPE = f"<{RDF.type}>"
 

@@ -65,9 +65,10 @@ SELECT ?p ?name ?iso ?label ?office ?job WHERE {
 Q_WRITTEN = _P + """
 SELECT ?p ?surface WHERE { ?span itsrdf:taIdentRef ?p ; nif:anchorOf ?surface . ?p a dip:Person }"""
 Q_ORGS = _P + f"""
-SELECT ?o ?name ?surface WHERE {{
+SELECT ?o ?name ?acronym ?surface WHERE {{
     ?a a dip:NewsArticle ; schema:mentions ?o .
     ?o a ?class ; schema:name ?name . VALUES ?class {{ {" ".join(f"dip:{c}" for c in SUMMARY_ORG_CLASSES)} }}
+    OPTIONAL {{ ?o dip:acronym ?acronym }}
     OPTIONAL {{ ?span itsrdf:taIdentRef ?o ; nif:anchorOf ?surface }}
 }} ORDER BY ?name"""
 Q_TOPICS = _P + """
@@ -139,11 +140,14 @@ def summarize_store(store: ox.Store) -> dict[str, Any]:
     out["persons"] = list(persons.values())
     orgs: dict[str, tuple[str, list[str]]] = {}
     for r in _q(store, Q_ORGS):
-        name, surfaces = orgs.setdefault(r["o"].value, (r["name"].value, []))
-        if r["surface"] is not None:
+        acronym = _value(r["acronym"])
+        numbered = acronym if acronym and re.fullmatch(r"[A-Z]+\d+", acronym) else None
+        name, surfaces = orgs.setdefault(r["o"].value, (numbered or r["name"].value, []))
+        if r["surface"] is not None and not numbered:
             surfaces.append(r["surface"].value)
     # As written when the article spells the name out ("Chinese Foreign Ministry"), else the canonical name
     # ("ECOWAS" -> "Economic Community of West African States").
+    # A numbered group keeps its short name ("G7", not "Group of Seven"): its long form has no acronym.
     out["organizations"] = [name if re.match(r"(?:Ministry|Department|Office)\s+(?:of|for)\b", name)
                             else max((f for f in forms if len(f.split()) >= 2), key=len, default=name)
                             for name, forms in orgs.values()]

@@ -792,6 +792,9 @@ class MentionFinder:
             for m in pattern.finditer(text, s.begin, s.end):
                 name = m.group("name")
                 b, e = m.start("name"), m.end("name")
+                while name.split()[0].casefold() in STOP and len(name.split()) > 2:   # "The Iranian Foreign Ministry"
+                    cut = len(name) - len(name.split(None, 1)[1])
+                    b, name = b + cut, name[cut:]
                 written = b                                   # the span keeps "Russian Defence Ministry"
                 lead = name.split()[0]
                 if lead.casefold() in STOP or any(a < e and b < z and not (b <= a and z < e) for a, z in taken):

@@ -54,6 +54,15 @@ def test_speakers_are_named_as_the_article_writes_them(worker: Worker) -> None:
     assert [q["speaker"] for q in summary["quotes"]] == ["Volodymyr Zelensky"]   # type: ignore[index, union-attr]
 
 
+def test_numbered_groups_keep_their_short_name_and_ministries_their_written_one(worker: Worker) -> None:
+    text = ("Sanctions\nDiplomatic Courier\nMonday 18 December 2023\n\nBRUSSELS — The Group of Seven and the EU "
+            "imposed sanctions on Russia on Monday, the G7 said. The Iranian Foreign Ministry summoned the British "
+            "ambassador on Monday.")
+    orgs = worker.summary("sanctions.txt", text)["organizations"]
+    assert "G7" in orgs and "Group of Seven" not in orgs                       # type: ignore[operator]
+    assert "Iranian Foreign Ministry" in orgs                                  # type: ignore[operator]
+
+
 def test_names_are_given_as_the_article_writes_them() -> None:
     assert as_written("Yoon Suk Yeol", ["Yoon Suk-yeol", "Yoon"]) == "Yoon Suk-yeol"
     assert as_written("Vladimir Putin", ["Putin"]) == "Vladimir Putin"
