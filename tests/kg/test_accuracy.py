@@ -1,7 +1,8 @@
 """The extractor's accuracy on the development set and on held-out articles, scored as ../shared/eval scores it.
 
-The floors sit a little under the figures measured when they were set (dev 0.966, held-out 0.849 overall F1),
-so that a change that makes extraction worse fails here, while the dev set's floors are the project's targets.
+The floors sit a little under the figures measured when they were last set (overall F1: dev 0.966, held-out
+0.878, second held-out 0.869), so that a change that makes extraction worse fails here, while the dev set's
+floors are the project's targets.
 """
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def test_dev_set_meets_the_targets(worker: Worker) -> None:
     assert all(v >= 0.75 for v in f1.values()), f1
 
 
-def test_held_out_articles_stay_accurate(worker: Worker) -> None:
-    f1 = _score(worker, EVAL / "heldout")
-    assert f1["overall"] >= 0.80, f1
-    assert all(v >= 0.60 for v in f1.values()), f1
+@pytest.mark.parametrize("folder", ["heldout", "heldout2"])
+def test_held_out_articles_stay_accurate(worker: Worker, folder: str) -> None:
+    f1 = _score(worker, EVAL / folder)
+    assert f1["overall"] >= 0.84, f1
+    assert all(v >= 0.70 for v in f1.values()), f1
