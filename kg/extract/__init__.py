@@ -13,7 +13,7 @@ from kg.extract.events import SUMMARY_TYPES, EventFinder, FoundEvent
 from kg.extract.lexicon import lexicon_for
 from kg.extract.mentions import MentionFinder, Mentions, find_mentions
 from kg.extract.quotes import FoundQuote, find_quotes
-from kg.extract.text import Quotation, Sentence, quotations, sentences
+from kg.extract.text import Quotation, Sentence, blank, quotations, sentences
 from kg.extract.titles import canonical
 from kg.extract import topics as tp
 from kg.model import (
@@ -84,7 +84,7 @@ def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions:
     hits: dict[str, tp.TopicHit] = {}
     listing = False                                # list items under "What the treaty covers" say what it covers
     for i, s in enumerate(sents):
-        unquoted = _blank(s.text, s.begin, quoted)
+        unquoted = blank(s.text, s.begin, quoted)
         item = _LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
         about = tp.is_about(unquoted) or listing and item
         listing = about and (not item or listing)
@@ -100,16 +100,6 @@ def _topics(text: str, sents: list[Sentence], quotes: list[Quotation], mentions:
 
 
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
-
-
-def _blank(text: str, offset: int, ranges: list[tuple[int, int]]) -> str:
-    """``text`` (which starts at ``offset``) with the characters inside ``ranges`` (inclusive) blanked."""
-    chars = list(text)
-    end = offset + len(text)
-    for a, b in ranges:
-        for k in range(max(a, offset), min(b + 1, end)):
-            chars[k - offset] = " "
-    return "".join(chars)
 
 
 def _office(info, finder: MentionFinder, published) -> Office | None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from kg.extract.dates import find_dates
 from kg.extract.mentions import Mention, Mentions, last_subject
-from kg.extract.text import Quotation, Sentence
+from kg.extract.text import Quotation, Sentence, blank
 from kg.model import DatePrecision, Span
 
 _I = re.IGNORECASE
@@ -334,15 +334,8 @@ class EventFinder:
     def _unquoted(self, s: Sentence) -> str:
         hit = self._unquoted_cache.get(s.begin)
         if hit is None:
-            hit = self._unquoted_cache[s.begin] = self._blank_quotes(s)
+            hit = self._unquoted_cache[s.begin] = blank(self.text[s.begin:s.end], s.begin, self.quotes)
         return hit
-
-    def _blank_quotes(self, s: Sentence) -> str:
-        chars = list(self.text[s.begin:s.end])
-        for a, b in self.quotes:
-            for k in range(max(a, s.begin), min(b + 1, s.end)):
-                chars[k - s.begin] = " "
-        return "".join(chars)
 
     def _future(self, s: Sentence, t: re.Match[str]) -> bool:
         before = self.text[max(s.begin, t.start() - 90):t.start()]

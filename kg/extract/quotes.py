@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.mentions import Mention, Mentions, last_subject
-from kg.extract.text import Quotation, Sentence
+from kg.extract.text import Quotation, Sentence, blank
 
 _I = re.IGNORECASE
 _VERBS = (r"said|says|told|tells|added|adds|stressed|noted|declared|insisted|explained|recalled|wrote|writes|tweeted|"
@@ -113,7 +113,7 @@ def _before(text: str, s: Sentence, j: int, q: Quotation, mentions: Mentions,
     'Touray, ..., who said the bloc's chiefs ... had been told to "..."'; 'the two leaders wrote in a joint text: "..."'.
     """
     lead = text[s.begin:q.open_mark]
-    lead_unquoted = _blank(lead, s.begin, quoted)
+    lead_unquoted = blank(lead, s.begin, quoted)
     if _SAYING.search(lead_unquoted) is None:
         return None
     people = [m for m in mentions.in_sentence(j, "person") if m.start < q.open_mark
@@ -150,14 +150,6 @@ def _follows(text: str, previous: FoundQuote, q: Quotation) -> bool:
     attribution between them."""
     gap = text[previous.quote.close_mark + 1:q.open_mark]
     return "\n" not in gap and len(gap) < 120 and re.fullmatch(r"[^“”\"]*[.!?]\s*", gap) is not None
-
-
-def _blank(text: str, offset: int, ranges: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for a, b in ranges:
-        for k in range(max(a, offset), min(b + 1, offset + len(text))):
-            chars[k - offset] = " "
-    return "".join(chars)
 
 
 def _sentence_index(sentences: list[Sentence], offset: int) -> int | None:

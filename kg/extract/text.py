@@ -89,6 +89,16 @@ def _keeps_stop(tok: str) -> bool:
     return core.casefold() in _ABBREV
 
 
+def blank(text: str, offset: int, ranges: list[tuple[int, int]]) -> str:
+    """``text`` (which starts at ``offset``) with the characters inside ``ranges`` (inclusive) blanked."""
+    chars = list(text)
+    end = offset + len(text)
+    for a, b in ranges:
+        for k in range(max(a, offset), min(b + 1, end)):
+            chars[k - offset] = " "
+    return "".join(chars)
+
+
 def quotations(text: str, paragraphs: list[Span]) -> list[Quotation]:
     """Pair quotation marks; a quotation left open at a paragraph's end runs on into the next one."""
     out: list[Quotation] = []
