@@ -137,13 +137,10 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from kg.pipeline import Worker, article_paths
-    from kg.validate import Validator
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    worker = Worker(settings.base_iri)
-    if args.engine != "fast":
-        worker.validator = Validator(worker.minter, worker.gaz, engine=args.engine)
+    worker = Worker(settings.base_iri, args.engine)
     bad = 0
     for path in article_paths(args.paths):
         (outcome, _), = worker.chunk([str(path)])[0]

@@ -26,7 +26,7 @@ from kg.rdf import Triple, ntriples
 from kg.reference import ReferenceIndex, reference_graph, reference_graphs
 from kg.summary import summarize
 from kg.store import Store
-from kg.validate import Validator
+from kg.validate import Engine, Validator
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json"})
 CHUNK = 128
@@ -99,10 +99,10 @@ class Built:
 class Worker:
     """Reads, extracts, builds and validates; one per process."""
 
-    def __init__(self, base_iri: str) -> None:
+    def __init__(self, base_iri: str, engine: Engine = "fast") -> None:
         self.minter = Minter(base_iri)
         self.gaz = gz.load()
-        self.validator = Validator(self.minter, self.gaz)
+        self.validator = Validator(self.minter, self.gaz, engine)
         self._reference: ReferenceIndex | None = None
 
     def build(self, path: str, data: bytes | str | None = None, timings: Timings | None = None) -> Built:

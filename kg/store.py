@@ -165,7 +165,7 @@ class Store:
         name = ox.NamedNode(str(iri))
         if graph_digest(self.ox.quads_for_pattern(None, None, None, name)) == graph_digest(quads):
             return False
-        self.ox.update(f"DROP SILENT GRAPH {name} ;\n{_insert_data(quads)} ;\n{self._touch_update()}")
+        self.ox.update(self._replace_update([(name, quads)], []))
         return True
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:

@@ -128,9 +128,12 @@ def _further(text: str, sentences: list[Sentence], e: FoundEvent, n: int, partie
     joint production of ammunition'; 'At the same ceremony, Russia and the UN signed a separate memorandum'."""
     out: list[FoundAgreement] = []
     seen = {(a.kind, a.subject) for a in found if a.event == n}
-    for begin, end in sorted({(sp.begin, sp.end) for sp in e.spans} | {(first.end(), sentences[e.sentence].end)}):
-        for kind, m in _mentions(text, max(begin, first.end()) if begin <= first.start() < end else begin, end):
-            if m.start() == first.start() or not _SIGNED_NEW.search(text, max(begin, m.start() - 40), m.start()):
+    # The first mention is the primary sentence's first, so only what follows it there, and other sentences.
+    primary = sentences[e.sentence]
+    others = {(sp.begin, sp.end) for sp in e.spans if sp.end <= primary.begin or sp.begin >= primary.end}
+    for begin, end in sorted(others | {(first.end(), primary.end)}):
+        for kind, m in _mentions(text, begin, end):
+            if not _SIGNED_NEW.search(text, max(begin, m.start() - 40), m.start()):
                 continue
             s = next(x for x in sentences if x.begin <= m.start() < x.end)
             subject = _subject(text, s, m)
