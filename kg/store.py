@@ -1,4 +1,4 @@
-"""The embedded store: the only module that opens pyoxigraph on disk.
+"""The embedded store: the only module that opens pyoxigraph on disk (read-only views through kg.readonly).
 
 Layout: every article's triples in the named graph of the article IRI; the ontology, the shapes and the
 reference data (countries, office holders, organizations, places) each in a graph of their own; a small
@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 
 from kg.iris import Minter
-from kg.readonly import open_read_only
 from kg.namespaces import DCTERMS, DIP, XSD
 from kg.rdf import Triple, ntriples, to_oxigraph
+from kg.readonly import open_read_only
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "nt": ox.RdfFormat.N_TRIPLES,
@@ -38,19 +36,6 @@ BULK_LIMIT = 500_000               # quads; oxigraph's bulk loader ingests up to
 
 class StoreError(Exception):
     pass
-
-
-def to_rdflib(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
-    raise StoreError(f"cannot convert {term!r}")
 
 
 def graph_digest(quads: Iterable[ox.Quad]) -> str:
@@ -204,13 +189,6 @@ class Store:
         for row in self.ox.query(q):
             yield row["a"].value
 
-    def graph(self, iri: str) -> Graph:
-        """A named graph as an rdflib Graph (for tests and tools; the server serializes with pyoxigraph)."""
-        g = Graph(bind_namespaces="none")
-        for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(iri))):
-            g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-        return g
-
     def count(self, graph: str | None = None) -> int:
         if graph is None:
             return len(self.ox)
@@ -245,4 +223,4 @@ def _insert_data(quads: list[ox.Quad]) -> str:
     return f"INSERT DATA {{\n{body}\n}}"
 
 
-__all__ = ["FORMATS", "QUAD_FORMATS", "Store", "StoreError", "graph_digest", "to_rdflib"]
+__all__ = ["FORMATS", "QUAD_FORMATS", "Store", "StoreError", "graph_digest"]
