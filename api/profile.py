@@ -47,9 +47,6 @@ class Profile:
     events: list[Event] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return bool(self.offices or self.events or self.quotes)
-
 
 def _v(row: ox.QuerySolution, name: str) -> str | None:
     term = row[name]

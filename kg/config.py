@@ -44,6 +44,3 @@ class Settings:
         if not self.base_iri.endswith(("/", "#")):
             object.__setattr__(self, "base_iri", self.base_iri + "/")
 
-
-def get_settings(**overrides: object) -> Settings:
-    return Settings(**overrides)  # type: ignore[arg-type]

@@ -107,20 +107,6 @@ def _title(m: re.Match[str], text: str) -> Title:
                  bool(FORMER.search(mod)), bool(m.group("plural")))
 
 
-def title_ending_at(text: str, begin: int, end: int) -> Title | None:
-    """A title that ends exactly at ``end`` (before a name), searched within [begin, end)."""
-    best = None
-    for m in TITLE.finditer(text, begin, end):
-        if m.end() == end:
-            best = m
-    if best is None:
-        return None
-    b = best.start()
-    if b > begin and (text[b - 1].isalnum() or text[b - 1] in "-’'"):
-        return None
-    return _title(best, text)
-
-
 def title_at(text: str, begin: int, end: int) -> Title | None:
     """A title that starts at ``begin`` (after a name and a comma)."""
     m = TITLE.match(text, begin, end)
