@@ -117,7 +117,6 @@ _ATTENDANCE = re.compile(r"\b(?:attended|took\s+part|participated|were\s+(?:also
 _DEFINITE = re.compile(r"(?:\bthe\s+(?:[\w-]+\s+){0,2}|\b\w+(?:’s|'s)\s+(?:[\w-]+\s+){0,1})$", _I)
 _TO_PLACE = re.compile(r"\b(?:to|in|into|at)\s+(?:the\s+)?$", _I)
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", _I)
-_ON_TARGET = re.compile(r"\b(?:on|against|targeting)\s+(?:the\s+)?$", _I)
 
 
 @dataclass(slots=True)

@@ -17,7 +17,6 @@ _ATTRIBUTION = re.compile(r"\s+(?:(?:[A-Z][\w.’'-]*|of|the|and)\s+){0,8}?(?:sa
                           r"told|wrote)\b")
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
-_CURLY_SINGLE = ("‘", "’")
 
 
 @lru_cache(maxsize=65536)
