@@ -454,11 +454,11 @@ class MentionFinder:
                 info.of_kind = "country" if term.of in self.gaz.countries else "organization"
                 info.of = term.of
             else:
-                info.wikidata = next((t.wikidata for t in self.gaz.office_terms if t.person == key and t.wikidata), None)
+                info.wikidata = next((t.wikidata for t in self.gaz.terms_of(key) if t.wikidata), None)
         return info
 
     def _term(self, person: str) -> gz.OfficeTerm | None:
-        terms = [t for t in self.gaz.office_terms if t.person == person]
+        terms = self.gaz.terms_of(person)
         if not terms:
             return None
         day = self.published
