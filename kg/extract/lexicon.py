@@ -84,8 +84,8 @@ class Lexicon:
                 if alias.split()[0].casefold() not in _TITLE_FIRST:   # "President Xi" is a title and a name
                     self._add(alias, Entry("person", t.person))
         for p in gaz.places:
-            capital_of = next((c.iso3 for c in gaz.countries.values()
-                               if c.capital and fold(c.capital) == fold(p.name) and c.iso3 == p.country), None)
+            c = gaz.countries.get(p.country) if p.country else None
+            capital_of = c.iso3 if c and c.capital and fold(c.capital) == fold(p.name) else None
             kind: Kind = "capital" if capital_of else "place"
             self._add(p.name, Entry(kind, capital_of or p.name, p.country))
             for alias in p.aliases:
