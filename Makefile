@@ -20,6 +20,7 @@ run: install
 	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 clean:

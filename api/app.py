@@ -44,7 +44,8 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
         finally:
             await pool.stop()
 
-    app = FastAPI(title="diplomacy-kg", lifespan=lifespan, docs_url=None, redoc_url=None, summary="Diplomacy news as linked data: SPARQL 1.1, "
+    app = FastAPI(title="diplomacy-kg", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  summary="Diplomacy news as linked data: SPARQL 1.1, "
                   "Graph Store, dumps and dereferenceable URIs.")
     app.state.kg = state
 
@@ -61,7 +62,8 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
     route("/sparql", sparql.sparql, methods=["GET", "HEAD", "POST"], summary="SPARQL 1.1 query and update")
     route("/graphs", graphs.graph_store, methods=ALL, summary="Graph Store HTTP Protocol (?graph=<iri> or ?default)",
           name="graph_store")
-    route("/articles", articles.post_article, methods=["POST"], summary="Add an article (raw text): 201, or 422 + SHACL report")
+    route("/articles", articles.post_article, methods=["POST"],
+          summary="Add an article (raw text): 201, or 422 + SHACL report")
     route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
     route("/dumps/{name}", dumps.download, methods=READ, summary="One download (ETag, Last-Modified, Range)")
     route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")
@@ -70,7 +72,8 @@ def create_app(store: Store, settings: Settings, *, workers: int | None = None) 
             route(path, resources.thing, methods=READ, summary="A thing: 303 to its page or data", status_code=303)
     route("/dataset", resources.dataset, methods=READ, summary="The dataset: 303 to its VoID description")
     route("/page/{rest:path}", resources.html_page, methods=READ, summary="A thing's HTML page")
-    route("/data/{rest:path}", resources.data, methods=READ, summary="A thing's description (RDF by Accept or extension)")
+    route("/data/{rest:path}", resources.data, methods=READ,
+          summary="A thing's description (RDF by Accept or extension)")
     route("/graph/{rest:path}", resources.graph_iri, methods=READ, summary="A graph IRI: 303 to the Graph Store")
     for name in ("/ontology", "/ontology.{ext}", "/shapes", "/shapes.{ext}"):
         route(name, resources.vocabulary, methods=READ, summary="Ontology and shapes documentation (HTML, RDF)")

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from api.errors import HTTPError, not_acceptable
 from api.formats import GRAPH, MEDIA, PREFIX_MAP, RDF_FORMATS
 from api.negotiation import NotAcceptable, negotiate
+
 RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 HTML = "text/html"
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from email.utils import format_datetime

@@ -57,7 +57,8 @@ async def graph_store(request: Request) -> Response:
             raise HTTPError(404, f"no graph {graph}")
         return Response(status_code=204)
     if request.method not in ("PUT", "POST"):
-        raise HTTPError(405, f"{request.method} is not a Graph Store operation", {"Allow": "GET, HEAD, PUT, POST, DELETE"})
+        raise HTTPError(405, f"{request.method} is not a Graph Store operation",
+                        {"Allow": "GET, HEAD, PUT, POST, DELETE"})
     minted = graph is None
     if graph is None:
         if request.method == "PUT":

@@ -14,7 +14,18 @@ from api.dumps import dcat, root_url
 from api.resources import COMPACT, local_path
 from api.state import State
 from kg.namespaces import (
-    DCAT, DCTERMS, DIP, GEONAMES, ONTOLOGY_IRI, OWL, PREFIXES, RDF, SCHEMA, VOID, WD, XSD,
+    DCAT,
+    DCTERMS,
+    DIP,
+    GEONAMES,
+    ONTOLOGY_IRI,
+    OWL,
+    PREFIXES,
+    RDF,
+    SCHEMA,
+    VOID,
+    WD,
+    XSD,
 )
 
 
@@ -52,7 +63,8 @@ def compute(state: State) -> Stats:
     used = sorted({str(ns) for ns in PREFIXES.values() if any(p.startswith(str(ns)) for p in predicates)})
     licence = next(store.quads_for_pattern(ox.NamedNode(ONTOLOGY_IRI), iri(DCTERMS.license), None, None), None)
     example = next((row[0].value for row in store.query(
-        f"SELECT ?s WHERE {{ {{ ?s a <{DIP.Person}> }} UNION {{ ?s a <{SCHEMA.Person}> }} {things} }} ORDER BY ?s LIMIT 1",
+        f"SELECT ?s WHERE {{ {{ ?s a <{DIP.Person}> }} UNION {{ ?s a <{SCHEMA.Person}> }} {things} }} "
+        "ORDER BY ?s LIMIT 1",
         use_default_graph_as_union=True)), None)
     return Stats(
         triples=len(store),

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -31,8 +31,23 @@ from api.formats import PREFIX_MAP
 from api.profile import profile
 from api.state import State
 from kg.namespaces import (
-    CAMEO, DCTERMS, DIP, FOAF, GEONAMES, ITSRDF, NIF, ONTOLOGY_IRI, OWL, PLOVER, RDF, RDFS, SCHEMA, SHAPES_IRI, SKOS,
-    TOPIC, WD,
+    CAMEO,
+    DCTERMS,
+    DIP,
+    FOAF,
+    GEONAMES,
+    ITSRDF,
+    NIF,
+    ONTOLOGY_IRI,
+    OWL,
+    PLOVER,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SHAPES_IRI,
+    SKOS,
+    TOPIC,
+    WD,
 )
 
 EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",

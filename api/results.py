@@ -99,7 +99,8 @@ def write_xml(variables: list[str], rows: list[Row], write: Write) -> None:
     terms = Terms(_xml_term)
 
     def row(r: Row) -> str:
-        return "<result>" + "".join(n + terms[t] + "</binding>" for n, t in zip(names, r) if t is not None) + "</result>"
+        cells = "".join(n + terms[t] + "</binding>" for n, t in zip(names, r) if t is not None)
+        return "<result>" + cells + "</result>"
 
     head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
     _emit(f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'

@@ -14,8 +14,8 @@ from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from api.errors import HTTPError, media_type, not_acceptable, read_body, require_token, utf8
 from api.documents import here
+from api.errors import HTTPError, media_type, not_acceptable, read_body, require_token, utf8
 from api.formats import BOOLEAN, GRAPH, MEDIA, PREFIX_MAP, SOLUTIONS
 from api.negotiation import NotAcceptable, negotiate
 from api.pool import Answer

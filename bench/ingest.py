@@ -31,10 +31,12 @@ OUTLETS = ("Global Affairs Daily", "The Diplomatic Wire", "Capital Herald", "Eur
 AGENCIES = ("Reuters", "AFP", "AP", "Xinhua", "Anadolu", "KUNA", "Sputnik", "PTI", "EFE", "Kyodo")
 AUTHORS = ("Maria Lopez", "Chen Wei", "Amina Yusuf", "John Carter", "Olga Petrova", "Ravi Menon", "Ken Takeda")
 TOPICS = (("defence cooperation", "joint military exercises"), ("trade and investment", "a free trade agreement"),
-          ("energy security", "gas supplies"), ("climate change", "renewable energy"), ("cybersecurity", "cyber threats"),
+          ("energy security", "gas supplies"), ("climate change", "renewable energy"),
+          ("cybersecurity", "cyber threats"),
           ("counter-terrorism", "extremist groups"), ("health cooperation", "vaccine production"),
           ("migration", "refugees"), ("maritime security", "freedom of navigation"), ("food security", "grain exports"),
-          ("infrastructure", "railway projects"), ("education", "student exchanges"), ("tourism and culture", "the arts"))
+          ("infrastructure", "railway projects"), ("education", "student exchanges"),
+          ("tourism and culture", "the arts"))
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -100,7 +102,8 @@ def article(gaz: gz.Gazetteer, rng: random.Random, n: int) -> tuple[str, str]:
         more = f"The talks covered {detail} and {topic2}, officials said."
     quote = (f'"We have agreed to work together on {topic} and {detail}," {last_a} said after the meeting. '
              f'"This is an important step for our two countries."')
-    background = (f"The two countries signed a framework agreement on {topic2} in {published.year - rng.randrange(3, 12)}, "
+    earlier = published.year - rng.randrange(3, 12)
+    background = (f"The two countries signed a framework agreement on {topic2} in {earlier}, "
                   f"and {last_b} last visited {ca.name} {rng.randrange(2, 9)} years ago.")
     future = f"{last_b} is expected to visit {ca.capital or ca.name} next year to review progress on {detail}."
     body = [lead, more, quote, background, future]
@@ -177,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     print("time split        (worker CPU seconds summed over workers; store is the parent's)")
     for name in ("parse", "extract", "build", "validate"):
         v = getattr(t, name)
-        print(f"  {name:<15} {v:8.2f} s  {1000 * v / max(1, n):6.2f} ms/article  {100 * v / max(cpu, 1e-9):5.1f}% of worker CPU")
+        print(f"  {name:<15} {v:8.2f} s  {1000 * v / max(1, n):6.2f} ms/article  "
+              f"{100 * v / max(cpu, 1e-9):5.1f}% of worker CPU")
     print(f"  {'store':<15} {t.store:8.2f} s  {1000 * t.store / max(1, n):6.2f} ms/article")
     if summary.count("rejected"):
         first = next(o for o in summary.outcomes if o.status == "rejected")

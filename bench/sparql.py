@@ -36,6 +36,7 @@ from kg.namespaces import DIP, SCHEMA, SEM  # noqa: E402
 def build(path: Path, target: int) -> None:
     """A store of real pipeline output: bench/ingest.py's synthetic articles, 1,000 at a time."""
     from ingest import generate
+
     from kg.pipeline import Ingester, article_paths
     from kg.store import Store
     kg_store = Store(path)
@@ -75,8 +76,10 @@ def queries(person: str, minter: Minter) -> dict[str, tuple[str, str]]:
         "point lookup": (f"SELECT ?p ?o WHERE {{ <{person}> ?p ?o }}", j),
         "two-hop join": (f"SELECT ?country (COUNT(*) AS ?n) WHERE {{ ?event <{SEM.hasActor}> ?person . "
                          f"?person <{DIP.actsFor}> ?country . ?event a <{DIP.Meeting}> }} GROUP BY ?country", j),
-        "GROUP BY aggregate": (f"SELECT ?type (COUNT(?e) AS ?n) WHERE {{ ?e a ?type }} GROUP BY ?type ORDER BY DESC(?n)", j),
-        "regex scan": (f'SELECT ?s ?name WHERE {{ ?s <{SCHEMA.name}> ?name FILTER(REGEX(?name, "(ov|ova|ev)$", "i")) }}',
+        "GROUP BY aggregate": ("SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY DESC(?n)",
+                               j),
+        "regex scan": (f'SELECT ?s ?name WHERE {{ ?s <{SCHEMA.name}> ?name '
+                       f'FILTER(REGEX(?name, "(ov|ova|ev)$", "i")) }}',
                        j),
         "CONSTRUCT ~10k triples": (f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ ?e a <{DIP.Summit}> ; ?p ?o }} LIMIT 10000", nt),
         "DESCRIBE": (f"DESCRIBE <{person}>", nt),
@@ -145,10 +148,12 @@ async def hammer(port: int, paths: list[str], clients: int, seconds: float) -> t
         while time.perf_counter() < stop:
             path = paths[k % len(paths)]
             k += clients
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: application/sparql-results+json\r\n\r\n".encode())
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n"
+                         "Accept: application/sparql-results+json\r\n\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head.split(b" ", 2)[1])
-            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length"))
             await reader.readexactly(length)
             if status == 200:
                 ok += 1
@@ -205,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
                 path = "/sparql?" + urlencode({"query": query})
                 status, got = conn.get(path, accept)
                 assert status == 200 and got == nbytes, (name, status, got, nbytes)
-                t_in, t_http = timed([lambda: in_process(local, query, accept), lambda: conn.get(path, accept)],
-                                     args.repeat)
+                t_in, t_http = timed([lambda q=query, a=accept: in_process(local, q, a),
+                                      lambda p=path, a=accept: conn.get(p, a)], args.repeat)
                 print(f"{name:24} {nbytes:>10,} {t_in:>14.2f} {t_http:>9.2f} {t_http / t_in:>6.2f} "
                       f"{t_http - t_in:>9.2f}")
             paths = ["/sparql?" + urlencode({"query": f"SELECT ?p ?o WHERE {{ <{x}> ?p ?o }}"}) for x in persons]

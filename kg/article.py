@@ -37,7 +37,8 @@ _PUBLICADO = re.compile(r"(?:Publicado|Published|Posted|Updated|Atualizado)\s+(?
                         r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s*(?:às|at)?\s*(?P<h>\d{1,2})[h:](?P<min>\d{2}))?")
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>(?:19|20)\d{2})(?![\d.])")
 _BY = re.compile(r"(?:By|Por|Von|Par)\s+(?P<name>[A-Z][^,|·•\d]{1,60}?)(?:\s*[,|·•]\s*.*)?$")
-_OUTLET = re.compile(r"\b(?:Gazette|Times|Post|News|Herald|Review|Daily|Journal|Tribune|Monitor|Observer|Chronicle|Wire|"
+_OUTLET = re.compile(r"\b(?:Gazette|Times|Post|News|Herald|Review|Daily|Journal|Tribune|Monitor|Observer|Chronicle|"
+                     r"Wire|"
                      r"Press|Agency|Report|Dispatch|Courier|Ledger|Weekly|Magazine|Radio|TV|Television|Telegraph|"
                      r"Guardian|Express|Mail|Star|Standard|Sun|Mirror|Bulletin|Digest|Insider|Today|Online|Media)\b|\.(?:com|net|org)\b")
 _HEADER_SEP = re.compile(r"\s+[—–|·•-]\s+|\s*[|·•]\s*")
@@ -298,7 +299,9 @@ def _header_date(article: Article, line: str) -> date | None:
             if m.group("h"):
                 article.published_at = datetime(day.year, day.month, day.day, int(m.group("h")), int(m.group("min")))
         return day
-    for m in re.finditer(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}", line):
+    day_month = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}"
+    month_day = rf"(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    for m in re.finditer(rf"{day_month}|{month_day}|\d{{4}}-\d{{2}}-\d{{2}}", line):
         day = parse_date(m.group(0))
         if day:
             if article.published is None:

@@ -124,6 +124,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(summarize(built.article, built.triples, reference), ensure_ascii=False, indent=2))
         return EXIT_OK
     import pyoxigraph as ox
+
     from kg.namespaces import PREFIXES
     from kg.rdf import ntriples
     fmt = {"turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
@@ -168,6 +169,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     import pyoxigraph as ox
+
     from kg.namespaces import PREFIXES
     text = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
     store = _open_store(settings, must_exist=True, read_only=True)
@@ -227,6 +229,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
+
     from api.app import create_app
     store = _open_store(settings)
     uvicorn.run(create_app(store, settings), host=args.host, port=args.port, log_level="info")

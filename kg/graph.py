@@ -255,7 +255,7 @@ class _Builder:
             self.mention(node, o.spans)
 
     def event_list(self) -> None:
-        add, m, a = self.add, self.m, self.a
+        add, a = self.add, self.a
         for n, e in enumerate(self.f.events, 1):
             node = self.local("event", n)
             self.events.append(node)
@@ -284,7 +284,7 @@ class _Builder:
         add((node, _DIP.role, ROLES.get(p.role, _DIP.ParticipantRoleGeneric)))
 
     def agreements(self) -> None:
-        add, m, a = self.add, self.m, self.a
+        add = self.add
         for n, ag in enumerate(self.f.agreements, 1):
             node = self.local("agreement", n)
             add((node, _RDF.type, AGREEMENT_CLASSES.get(ag.kind, _DIP.Agreement)))
@@ -301,7 +301,7 @@ class _Builder:
             self.fact(node, ag.span, ag.confidence)
 
     def quotes(self) -> None:
-        add, m, a = self.add, self.m, self.a
+        add = self.add
         for n, q in enumerate(self.f.quotes, 1):
             node = self.local("quote", n)
             add((node, _RDF.type, _DIP.Quote))

@@ -18,8 +18,10 @@ from typing import Any
 from kg.model import ArticleError
 
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td"})
-_SKIP = frozenset({"script", "style", "noscript", "nav", "footer", "aside", "form", "button", "svg", "iframe", "template"})
-_VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "source", "wbr", "area", "base", "col", "embed", "track"})
+_SKIP = frozenset({"script", "style", "noscript", "nav", "footer", "aside", "form", "button", "svg", "iframe",
+                   "template"})
+_VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "source", "wbr", "area", "base", "col", "embed",
+                   "track"})
 
 
 @dataclass(slots=True)

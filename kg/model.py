@@ -66,7 +66,7 @@ class Office:
     of: str | None = None             # ISO3 code or organization key
     as_of: date | None = None
     span: Span | None = None
-    label: str | None = None          # as the text words it: "Minister of Foreign Affairs and International Cooperation"
+    label: str | None = None          # as the text words it: "Minister of Foreign Affairs and International ..."
     former: bool = False              # "former president", "Petro's predecessor"
 
 

@@ -70,7 +70,8 @@ def sparql_prefixes() -> str:
 
 
 __all__ = [
-    "CAMEO", "DBR", "DCAT", "DCTERMS", "DIP", "DIPSH", "FOAF", "FORMATS", "GEONAMES", "IANA", "IPTC", "ISO3166", "ITSRDF",
+    "CAMEO", "DBR", "DCAT", "DCTERMS", "DIP", "DIPSH", "FOAF", "FORMATS", "GEONAMES", "IANA", "IPTC", "ISO3166",
+    "ITSRDF",
     "NIF", "OA", "ONTOLOGY_IRI", "ORG", "OWL", "PLOVER", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
     "SD", "SEM", "SH", "SHAPES_IRI", "SKOS", "TIME", "TOPIC", "TOPICS_IRI", "VOID", "WD", "XSD",
     "sparql_prefixes",

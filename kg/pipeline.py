@@ -14,8 +14,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
-
 from kg import gazetteer as gz
 from kg.article import parse_article, read_article
 from kg.extract import extract
@@ -24,8 +22,8 @@ from kg.iris import Minter
 from kg.model import ArticleError, Findings
 from kg.rdf import Triple, ntriples
 from kg.reference import ReferenceIndex, reference_graph, reference_graphs
-from kg.summary import summarize
 from kg.store import Store
+from kg.summary import summarize
 from kg.validate import Engine, Validator
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json"})

@@ -193,7 +193,8 @@ class Shape:
         values = self.values(data, focus)
         path = self.path[1:-1] if self.path else None
         n = len(values)
-        if n < self.min_count or self.max_count is not None and n > self.max_count and len(set(values)) > self.max_count:
+        over = self.max_count is not None and n > self.max_count and len(set(values)) > self.max_count
+        if n < self.min_count or over:
             ok = False
             if results is None:
                 return False
@@ -299,7 +300,8 @@ class Shapes:
             rx = re.compile(str(pattern), (re.IGNORECASE if "i" in flags else 0) | (re.MULTILINE if "m" in flags else 0)
                             | (re.DOTALL if "s" in flags else 0) | (re.VERBOSE if "x" in flags else 0))
             value.append(_each(lambda d, x, rx=rx: _kind(x) != "B" and rx.search(_text(x)) is not None))
-        for p, op in ((SH.minInclusive, "ge"), (SH.maxInclusive, "le"), (SH.minExclusive, "gt"), (SH.maxExclusive, "lt")):
+        bounds = ((SH.minInclusive, "ge"), (SH.maxInclusive, "le"), (SH.minExclusive, "gt"), (SH.maxExclusive, "lt"))
+        for p, op in bounds:
             for bound in g.objects(s, p):
                 value.append(_each(lambda d, x, b=from_rdflib_term(bound), op=op: _compare(x, b, op)))
         for p, op in ((SH.minLength, "ge"), (SH.maxLength, "le")):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -122,7 +122,7 @@ class Store:
         return next(iter(self.ox.quads_for_pattern(None, None, None, name)), None) is not None
 
     def _touch_update(self) -> str:
-        now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
         return (f"DELETE WHERE {{ GRAPH {self._meta} {{ {self._dataset} <{DCTERMS.modified}> ?m }} }} ;\n"
                 f"INSERT DATA {{ GRAPH {self._meta} {{ {self._dataset} <{DCTERMS.modified}> "
                 f"\"{now}\"^^<{XSD.dateTime}> }} }}")

@@ -58,7 +58,8 @@ Q_PERSONS = _P + """
 SELECT ?p ?name ?iso ?label ?office ?job WHERE {
     ?a a dip:NewsArticle ; schema:mentions ?p .
     ?p a dip:Person ; schema:name ?name .
-    OPTIONAL { ?h org:member ?p ; dip:roleLabel ?label . OPTIONAL { ?h dip:post ?post . ?post dip:officeTitle ?office } }
+    OPTIONAL { ?h org:member ?p ; dip:roleLabel ?label .
+               OPTIONAL { ?h dip:post ?post . ?post dip:officeTitle ?office } }
     OPTIONAL { ?p schema:jobTitle ?job }
     OPTIONAL { ?p dip:actsFor ?c . ?c dip:isoAlpha3 ?iso }
 } ORDER BY ?p"""

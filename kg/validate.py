@@ -20,7 +20,7 @@ from kg import gazetteer as gz
 from kg import shacl
 from kg.iris import Minter
 from kg.namespaces import DIPSH, NIF, PREFIXES, RDF, RDFS, SH
-from kg.rdf import Triple, from_rdflib, iri, to_rdflib, value_of
+from kg.rdf import Triple, iri, to_rdflib, value_of
 from kg.reference import ReferenceIndex, ontology_graph, reference_graph, shapes_graph
 
 Engine = TypingLiteral["fast", "pyshacl"]
@@ -84,7 +84,8 @@ class Validator:
         gaz = gazetteer if gazetteer is not None else gz.load()
         self.reference = ReferenceIndex(reference_graph(minter, gaz))
         ontology = ontology_graph()
-        self.axioms: list[Triple] = [(iri(s), iri(RDFS.subClassOf), iri(o)) for s, o in ontology.subject_objects(RDFS.subClassOf)
+        self.axioms: list[Triple] = [(iri(s), iri(RDFS.subClassOf), iri(o))
+                                     for s, o in ontology.subject_objects(RDFS.subClassOf)
                                      if isinstance(s, URIRef) and isinstance(o, URIRef)]
         self.classes = shacl.Classes((s, o) for s, _, o in self.axioms)
 
@@ -100,7 +101,8 @@ class Validator:
         reports = []
         for name, graph in items:
             triples = self.data_for(graph)
-            results = [_result(r) for r in self.shapes.validate(shacl.Data(triples, self.classes, self.shapes.target_predicates))]
+            data = shacl.Data(triples, self.classes, self.shapes.target_predicates)
+            results = [_result(r) for r in self.shapes.validate(data)]
             reports.append(self._report(name, results + span_results(triples)))
         return reports
 

@@ -35,7 +35,7 @@ FIELDS = ["iso3", "iso2", "name", "aliases", "demonyms", "capital", "geonames", 
 #   demonyms  singular adjectives / demonyms
 #   capital   capital as news writes it, where the reference is outdated or differently spelt
 # ---------------------------------------------------------------------------------------------
-O: dict[str, dict] = {
+O: dict[str, dict] = {  # noqa: E741
     "AFG": {"demonyms": ["Afghan"]},
     "ALB": {"demonyms": ["Albanian"]},
     "DZA": {"demonyms": ["Algerian"]},

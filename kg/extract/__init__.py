@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from dataclasses import replace
 from datetime import date
 
 from kg import gazetteer as gz
+from kg.extract import topics as tp
 from kg.extract.agreements import FoundAgreement, find_agreements
 from kg.extract.events import SUMMARY_TYPES, EventFinder, FoundEvent
 from kg.extract.lexicon import lexicon_for
@@ -15,9 +15,20 @@ from kg.extract.mentions import MentionFinder, Mentions, find_mentions
 from kg.extract.quotes import FoundQuote, find_quotes
 from kg.extract.text import Quotation, Sentence, blank, quotations, sentences
 from kg.extract.titles import canonical
-from kg.extract import topics as tp
 from kg.model import (
-    Agreement, Article, Country, Event, Findings, Office, Organization, Participant, Person, Place, Quote, Span, Topic,
+    Agreement,
+    Article,
+    Country,
+    Event,
+    Findings,
+    Office,
+    Organization,
+    Participant,
+    Person,
+    Place,
+    Quote,
+    Span,
+    Topic,
 )
 
 

@@ -15,7 +15,13 @@ from kg import gazetteer as gz
 from kg.extract.lexicon import Entry, Lexicon, Match
 from kg.extract.text import Sentence, Token, fold
 from kg.extract.titles import (
-    COMPLEMENT, HEAD_OF_STATE_OR_GOVERNMENT, TITLE_STARTS, Title, canonical, title_at, title_case, titles_in,
+    COMPLEMENT,
+    HEAD_OF_STATE_OR_GOVERNMENT,
+    TITLE_STARTS,
+    Title,
+    canonical,
+    title_at,
+    titles_in,
 )
 from kg.iris import slug
 from kg.model import Span

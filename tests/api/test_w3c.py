@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -65,7 +64,8 @@ def run(case: Case, live: Live, *, token: bool, prefix: str, route: str) -> None
             for var, value in locations.items():
                 path = path.replace(var, value)
                 body = body.replace(var.encode(), value.encode()) if body else body
-            writes = step.is_update or step.method in ("PUT", "DELETE") or (step.method == "POST" and route == "/graphs")
+            writes = (step.is_update or step.method in ("PUT", "DELETE")
+                      or (step.method == "POST" and route == "/graphs"))
             r = c.request(step.method, local_path(path, prefix, route), content=body,
                           headers={**step.headers, **(auth if writes else {})})
             if writes and not token:

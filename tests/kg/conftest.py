@@ -9,7 +9,18 @@ import pytest
 from kg import gazetteer as gz
 from kg.iris import Minter
 from kg.model import (
-    Agreement, Article, Country, Event, Findings, Office, Organization, Participant, Person, Quote, Span, Topic,
+    Agreement,
+    Article,
+    Country,
+    Event,
+    Findings,
+    Office,
+    Organization,
+    Participant,
+    Person,
+    Quote,
+    Span,
+    Topic,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "2022-04-23-india-uk-defence-cyber.txt"
@@ -360,7 +371,8 @@ def _set_article(p: URIRef, o: str | None) -> Callable[[Mutable], str]:
 
 
 BREAKAGES: tuple[Breakage, ...] = (
-    Breakage("missing_publication_date", _set_article(SCHEMA.datePublished, None), (DIPSH["NewsArticle-datePublished"],)),
+    Breakage("missing_publication_date", _set_article(SCHEMA.datePublished, None),
+             (DIPSH["NewsArticle-datePublished"],)),
     Breakage("publication_date_as_plain_string", _set_article(SCHEMA.datePublished, literal("2022-04-23")),
              (DIPSH["NewsArticle-datePublished"],)),
     Breakage("event_without_participants", _no_participants,

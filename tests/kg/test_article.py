@@ -36,7 +36,8 @@ def test_offsets_index_the_text_as_read_with_crlf_line_endings(seed_text: str) -
     crlf = seed_text.replace("\n", "\r\n")
     a, b = parse_article(seed_text, "lf.txt"), parse_article(crlf.encode("utf-8"), "crlf.txt")
     assert b.text == crlf                              # nothing normalised away: offsets stay true
-    assert (b.published, b.publisher, b.author, b.source_agency) == (a.published, a.publisher, a.author, a.source_agency)
+    assert (b.published, b.publisher, b.author, b.source_agency) == (
+        a.published, a.publisher, a.author, a.source_agency)
     assert b.headline is not None and a.headline is not None and b.headline.text == a.headline.text
     assert len(b.paragraphs) == len(a.paragraphs)
     _spans_match_text(b)
@@ -93,7 +94,8 @@ def test_html_page_reads_metadata_and_paragraphs_not_navigation() -> None:
     <script>var tracking = "Kenya";</script></head><body><nav>Home | World</nav>
     <article><h1>Kenya and Ethiopia sign security pact</h1>
     <p>NAIROBI &mdash; Kenyan President William Ruto signed a pact on Tuesday.</p>
-    <blockquote>&ldquo;A new chapter,&rdquo; Ruto said.</blockquote></article><footer>(c) Horn Times</footer></body></html>"""
+    <blockquote>&ldquo;A new chapter,&rdquo; Ruto said.</blockquote></article>
+    <footer>(c) Horn Times</footer></body></html>"""
     a = parse_article(html.encode("utf-8"), "pact.html")
     assert a.format == "html"
     assert a.headline is not None and a.headline.text == "Kenya and Ethiopia sign security pact"

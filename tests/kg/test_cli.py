@@ -53,7 +53,8 @@ def test_ingest_reports_a_summary_line_and_exit_code_1_when_something_is_rejecte
     assert "bad.txt: binary input" in err
 
 
-def test_ingesting_again_reports_unchanged(store_dir: Path, seed_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingesting_again_reports_unchanged(store_dir: Path, seed_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["ingest", str(seed_path), "--store", str(store_dir), "--workers", "1"]) == 0
     assert "1 unchanged" in capsys.readouterr().out

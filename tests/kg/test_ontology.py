@@ -12,12 +12,27 @@ from rdflib.term import Node
 
 from kg import gazetteer as gz
 from kg.config import ONTOLOGY_DIR, SHAPES_DIR
-from kg.iris import Minter
-from kg.namespaces import (
-    DCTERMS, DIP, DIPSH, NIF, ONTOLOGY_IRI, OWL, PLOVER, PREFIXES, RDF, RDFS, SEM, SH, SHAPES_IRI, SKOS, TOPIC, TOPICS_IRI,
-)
 from kg.graph import AGREEMENT_CLASSES, ORG_CLASSES
 from kg.graph import EVENT_CLASSES as EVENT_CLASSES_BUILT
+from kg.iris import Minter
+from kg.namespaces import (
+    DCTERMS,
+    DIP,
+    DIPSH,
+    NIF,
+    ONTOLOGY_IRI,
+    OWL,
+    PLOVER,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SEM,
+    SH,
+    SHAPES_IRI,
+    SKOS,
+    TOPIC,
+    TOPICS_IRI,
+)
 from kg.pipeline import Built
 from kg.rdf import Triple, value_of
 from kg.reference import reference_graph
@@ -228,8 +243,8 @@ def test_every_message_is_english(shapes_file: Graph) -> None:
 # The classes kg.graph types nodes with (the event, agreement and organization tables and the fixed ones).
 BUILDER_CLASSES = sorted({*(URIRef(value_of(c)) for table in (EVENT_CLASSES_BUILT, AGREEMENT_CLASSES, ORG_CLASSES)
                             for c in table.values()),
-                          *(DIP[c] for c in ("NewsArticle", "NewsOutlet", "Extraction", "Extractor", "Country", "Person",
-                                             "OfficeHolding", "Post", "Place", "Participation", "Quote",
+                          *(DIP[c] for c in ("NewsArticle", "NewsOutlet", "Extraction", "Extractor", "Country",
+                                             "Person", "OfficeHolding", "Post", "Place", "Participation", "Quote",
                                              "DiplomaticEvent"))})
 
 

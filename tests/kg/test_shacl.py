@@ -58,7 +58,8 @@ def agree_on_article(validator: Validator, triples: list[Triple]) -> set[Key]:
     data = validator.data_for(triples)
     fast = compiled(validator.shapes_graph, data, validator.axioms)
     slow = reference(validator.shapes_graph, data, validator.axioms)
-    assert fast == slow, f"only kg.shacl: {sorted(map(str, fast - slow))}\nonly pySHACL: {sorted(map(str, slow - fast))}"
+    assert fast == slow, (f"only kg.shacl: {sorted(map(str, fast - slow))}\n"
+                          f"only pySHACL: {sorted(map(str, slow - fast))}")
     return fast
 
 
