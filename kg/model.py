@@ -50,7 +50,9 @@ class Article:
     source_agency: str | None = None  # "Sputnik", "KUNA"
     language: str = "en"
     body: Span | None = None         # from the first paragraph after the header to the end
-    paragraphs: list[Span] = field(default_factory=list)
+    paragraphs: list[Span] = field(default_factory=list)   # the story's paragraphs, page furniture left out
+    captions: list[Span] = field(default_factory=list)     # photo captions: people and places, never events
+    url: str | None = None           # where the article lives (canonical link, og:url, JSON url, a url header line)
 
 
 @dataclass(slots=True)
