@@ -23,21 +23,25 @@ from api.errors import HTTPError, plain
 from api.pool import Pool
 from api.state import State
 from kg.config import Settings
-from kg.store import Store
+from kg.iris import Minter
 
 STATIC = Path(__file__).parent / "static"
 READ, ALL = ["GET", "HEAD"], ["GET", "HEAD", "POST", "PUT", "DELETE"]
 
 
-def create_app(store: Store, settings: Settings, *, workers: int | None = None) -> FastAPI:
-    if store.path is None:
-        raise ValueError("the server needs an on-disk store: its query workers open it read-only")
-    pool = Pool(str(store.path), workers or max(2, os.cpu_count() or 2))
-    state = State(store, settings, pool, dumps.DumpFiles(store.path.with_name(store.path.name + ".dumps")))
+def create_app(path: Path | str, settings: Settings, *, workers: int | None = None) -> FastAPI:
+    """The server of the store at ``path`` (which must exist): it never opens the store read-write itself;
+    its writer process does, on the first write."""
+    path = Path(path)
+    if not (path / "CURRENT").exists():
+        raise ValueError(f"no store at {path}: create it first (kg ingest, or kg serve --create)")
+    pool = Pool(str(path), workers or max(2, os.cpu_count() or 2), memory=settings.worker_memory,
+                base=settings.base_iri)
+    state = State(path, Minter(settings.base_iri), settings, pool,
+                  dumps.DumpFiles(path.with_name(path.name + ".dumps")))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store.flush()
         await pool.start()
         try:
             yield

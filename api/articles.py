@@ -22,11 +22,11 @@ async def worker(state: State) -> Worker:
     """The pipeline's worker (gazetteer, validator), made on first use; the shared graphs are put in place then."""
     async with state.pipeline_lock:
         if state.pipeline is None:
-            from kg.pipeline import Ingester, Worker
+            from kg.pipeline import Worker
+            from kg.reference import reference_graphs
             w = await asyncio.to_thread(Worker, state.base)
-            async with state.pool.write_lock:
-                await asyncio.to_thread(Ingester(state.store, None, workers=1).ensure_reference, w.gaz)
-                state.pool.changed()
+            graphs = await asyncio.to_thread(reference_graphs, state.minter, w.gaz)
+            await state.pool.write({"op": "put_graphs", "graphs": list(graphs.items())}, state.settings.query_timeout)
             state.pipeline = w
         pipeline: Worker = state.pipeline
         return pipeline
@@ -56,8 +56,7 @@ async def post_article(request: Request) -> Response:
             return PlainTextResponse(report.text, 422)
         return Response(report.to_turtle(), 422, media_type="text/turtle")
     iri = built.article
-    async with state.pool.write_lock:
-        outcome, = await asyncio.to_thread(state.store.write_articles, [(built.article, built.triples)])
-        await asyncio.to_thread(state.store.flush)
-        state.pool.changed()
+    answer = await state.pool.write({"op": "articles", "articles": [(built.article, built.triples)]},
+                                    state.settings.query_timeout)
+    outcome, = answer["outcomes"]
     return PlainTextResponse(iri, 201 if outcome == "added" else 200, headers={"Location": iri})

@@ -81,9 +81,9 @@ class DumpFiles:
             return target
 
 
-def version(state: State) -> tuple[str, str | None]:
+async def version(state: State) -> tuple[str, str | None]:
     """A key that changes whenever the data does, and the Last-Modified date if the store records one."""
-    modified = state.store.modified()
+    modified = (await state.view()).modified()
     key = hashlib.sha256(f"{modified}|{state.pool.gen}".encode()).hexdigest()[:16]
     return key, format_datetime(modified, usegmt=True) if modified else None
 
@@ -94,7 +94,7 @@ async def download(request: Request) -> Response:
     dump = DUMPS.get(name)
     if dump is None:
         raise HTTPError(404, f"no download named {name}; see /dumps/")
-    key, last_modified = version(state)
+    key, last_modified = await version(state)
     etag = f'"{key}-{name}"'
     headers = {"ETag": etag, "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-cache"}
     if last_modified:
@@ -105,10 +105,10 @@ async def download(request: Request) -> Response:
     return FileResponse(path, media_type=dump.served_as, headers=headers)
 
 
-def dcat(state: State, root: str) -> list[ox.Triple]:
-    dataset = iri(state.store.minter.dataset)
+async def dcat(state: State, root: str) -> list[ox.Triple]:
+    dataset = iri(state.minter.dataset)
     a = iri(RDF.type)
-    key, _ = version(state)
+    key, _ = await version(state)
     triples = [ox.Triple(dataset, a, iri(DCAT.Dataset)), ox.Triple(dataset, a, iri(VOID.Dataset)),
                ox.Triple(dataset, iri(DCTERMS.title), ox.Literal("diplomacy-kg: diplomacy news as linked data",
                                                                  language="en"))]
@@ -139,8 +139,8 @@ async def listing(request: Request) -> Response:
     state: State = request.app.state.kg
     chosen = choose(request, [HTML, *RDF_OFFERS])
     if chosen != HTML:
-        return rdf_response(dcat(state, root_url(request)), chosen)
-    key, _ = version(state)
+        return rdf_response(await dcat(state, root_url(request)), chosen)
+    key, _ = await version(state)
     rows = [(d, (p.stat().st_size if (p := state.dumps.existing(d.file, key)) else None)) for d in DUMPS.values()]
     return page("dumps.html", title="Downloads", rows=rows)
 

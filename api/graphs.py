@@ -6,8 +6,8 @@ need the token.
 """
 from __future__ import annotations
 
-import asyncio
 import uuid
+from typing import Any
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from api.documents import choose
 from api.errors import HTTPError, media_type, read_body, require_token
-from api.formats import GRAPH, MEDIA, PREFIX_MAP, RDF_FORMATS
+from api.formats import GRAPH, MEDIA, PREFIX_MAP
 from api.sparql import respond
 from api.state import State
 
@@ -50,10 +50,8 @@ async def graph_store(request: Request) -> Response:
     if request.method == "DELETE":
         if graph is None:
             raise HTTPError(400, "name the graph to delete: ?graph=<iri> or ?default")
-        async with state.pool.write_lock:
-            existed = await asyncio.to_thread(state.store.drop_graph, graph)
-            state.pool.changed()
-        if not existed:
+        answer = await state.pool.write({"op": "drop", "graph": _name(graph)}, state.settings.query_timeout)
+        if not answer["existed"]:
             raise HTTPError(404, f"no graph {graph}")
         return Response(status_code=204)
     if request.method not in ("PUT", "POST"):
@@ -64,18 +62,21 @@ async def graph_store(request: Request) -> Response:
         if request.method == "PUT":
             raise HTTPError(400, "PUT needs ?graph=<iri> or ?default")
         graph = ox.NamedNode(f"{state.base}graph/{uuid.uuid4().hex}")
-    quads = await payload(request, state, graph)
-    async with state.pool.write_lock:
-        created = await asyncio.to_thread(state.store.set_graph, graph, quads, replace=request.method == "PUT")
-        state.pool.changed()
+    parts = await payload(request, state, graph)
+    answer = await state.pool.write({"op": "graph", "graph": _name(graph), "parts": parts,
+                                     "replace": request.method == "PUT"}, state.settings.query_timeout)
     if minted:
         return Response(status_code=201, headers={"Location": graph.value})
-    return Response(status_code=201 if created else 204)
+    return Response(status_code=201 if answer["created"] else 204)
+
+
+def _name(graph: ox.NamedNode | ox.DefaultGraph) -> str | None:
+    return graph.value if isinstance(graph, ox.NamedNode) else None
 
 
 async def read(request: Request, state: State, graph: ox.NamedNode | ox.DefaultGraph) -> Response:
     chosen = choose(request, [m for m in GRAPH if m != "text/plain"])
-    if isinstance(graph, ox.NamedNode) and not state.store.ox.contains_named_graph(graph):
+    if isinstance(graph, ox.NamedNode) and not (await state.view()).ox.contains_named_graph(graph):
         raise HTTPError(404, f"no graph {graph.value} in this store")
     fmt = GRAPH[chosen]
     headers = {"Vary": "Accept"}
@@ -88,30 +89,38 @@ async def read(request: Request, state: State, graph: ox.NamedNode | ox.DefaultG
     return respond(await state.pool.run(req, state.settings.query_timeout), MEDIA[fmt], headers)
 
 
-async def payload(request: Request, state: State, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
+async def payload(request: Request, state: State,
+                  graph: ox.NamedNode | ox.DefaultGraph) -> list[tuple[str, bytes, str | None]]:
+    """The uploaded documents as (format, bytes, base IRI); the writer parses them."""
     kind, params = media_type(request)
+    limit = state.settings.max_body_bytes
     if kind == "multipart/form-data":
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > state.settings.max_body_bytes:
-            raise HTTPError(413, f"request body exceeds the limit of {state.settings.max_body_bytes} bytes")
+        raw = await read_body(request, limit)   # the whole body counts, whatever its transfer encoding
         parts = []
-        async with request.form(max_part_size=state.settings.max_body_bytes) as form:
+        async with Request({"type": "http", "method": "POST", "headers": request.headers.raw},
+                           _replay(raw)).form(max_part_size=limit) as form:
             for _, part in form.multi_items():
                 if isinstance(part, str):
                     continue
                 ptype = (part.content_type or "").split(";")[0].strip().lower()
                 parts.append((ptype, await part.read()))
     else:
-        parts = [(kind, await read_body(request, state.settings.max_body_bytes))]
-    quads = []
+        parts = [(kind, await read_body(request, limit))]
     base = graph.value if isinstance(graph, ox.NamedNode) else None
-    for ptype, body in parts:
+    for ptype, _ in parts:
         if ptype not in TRIPLE_TYPES:
             raise HTTPError(415, f"send the graph as one of {', '.join(TRIPLE_TYPES)}, not {ptype or 'no type'}")
-        try:
-            quads += [ox.Quad(t.subject, t.predicate, t.object, graph)
-                      for t in ox.parse(body, RDF_FORMATS[GRAPH[ptype]], base_iri=base, without_named_graphs=True,
-                                            rename_blank_nodes=True)]
-        except SyntaxError as exc:
-            raise HTTPError(400, f"cannot parse the graph as {ptype}: {exc}") from None
-    return quads
+    return [(GRAPH[ptype], body, base) for ptype, body in parts]
+
+
+def _replay(body: bytes) -> Any:
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive

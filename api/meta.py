@@ -27,6 +27,7 @@ from kg.namespaces import (
     WD,
     XSD,
 )
+from kg.store import Store
 
 
 @dataclass
@@ -49,8 +50,8 @@ def count(store: ox.Store, query: str) -> int:
     return 0
 
 
-def compute(state: State) -> Stats:
-    store, base = state.store.ox, state.base
+def compute(view: Store, base: str) -> Stats:
+    store = view.ox
     things = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}id/"))'
     classes = [(row["c"].value, int(row["n"].value)) for row in store.query(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
@@ -71,7 +72,7 @@ def compute(state: State) -> Stats:
         entities=count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o {things} }}"),
         articles=count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a <{DIP.NewsArticle}> }}"),
         classes=classes, linksets=linksets, vocabularies=used,
-        licence=licence.object.value if licence else None, modified=state.store.modified(), example=example,
+        licence=licence.object.value if licence else None, modified=view.modified(), example=example,
         prefix_of={str(ns): p for p, ns in PREFIXES.items()})
 
 
@@ -79,13 +80,13 @@ async def stats(state: State) -> Stats:
     """Computed once per version of the data (the counts scan the store)."""
     if state.stats is None or state.stats[0] != state.pool.gen:
         gen = state.pool.gen
-        state.stats = (gen, await asyncio.to_thread(compute, state))
+        state.stats = (gen, await asyncio.to_thread(compute, await state.view(), state.base))
     result: Stats = state.stats[1]
     return result
 
 
-def void(state: State, s: Stats, root: str) -> list[ox.Triple]:
-    dataset = iri(state.store.minter.dataset)
+async def void(state: State, s: Stats, root: str) -> list[ox.Triple]:
+    dataset = iri(state.minter.dataset)
     a = iri(RDF.type)
     integer = iri(XSD.integer)
 
@@ -93,7 +94,7 @@ def void(state: State, s: Stats, root: str) -> list[ox.Triple]:
         return ox.Literal(str(value), datatype=integer)
 
     service = ox.NamedNode(root + "sparql")
-    triples = dcat(state, root) + [
+    triples = await dcat(state, root) + [
         ox.Triple(dataset, iri(DCTERMS.description), ox.Literal(
             "Countries, people, offices, organizations, diplomatic events, agreements, topics and quotes reported "
             "in news articles, each fact traced to the text it was read from.", language="en")),
@@ -121,7 +122,7 @@ def void(state: State, s: Stats, root: str) -> list[ox.Triple]:
         triples += [ox.Triple(dataset, iri(VOID.classPartition), part), ox.Triple(part, iri(VOID["class"]),
                     ox.NamedNode(cls)), ox.Triple(part, iri(VOID.entities), n(entities))]
     for name, size in s.linksets.items():
-        linkset, target = ox.NamedNode(f"{state.store.minter.dataset}#linkset-{name.lower()}"), ox.BlankNode()
+        linkset, target = ox.NamedNode(f"{state.minter.dataset}#linkset-{name.lower()}"), ox.BlankNode()
         uri_space = WD if name == "Wikidata" else GEONAMES
         triples += [
             ox.Triple(dataset, iri(VOID.subset), linkset), ox.Triple(linkset, a, iri(VOID.Linkset)),
@@ -137,7 +138,7 @@ def void(state: State, s: Stats, root: str) -> list[ox.Triple]:
 async def void_description(request: Request) -> Response:
     state: State = request.app.state.kg
     chosen = choose(request, RDF_OFFERS)
-    return rdf_response(void(state, await stats(state), root_url(request)), chosen)
+    return rdf_response(await void(state, await stats(state), root_url(request)), chosen)
 
 
 async def home(request: Request) -> Response:

@@ -1,8 +1,16 @@
-"""The server's side of the query workers (api/worker.py): a pool of processes, deadlines, kills.
+"""The server's side of its helper processes: query workers (api/worker.py) and the writer (api/writer.py).
 
-A query that outlives its deadline is stopped by killing its worker, which is then replaced; the
-event loop only ever awaits pipes, so no query blocks another request. After every write the pool's
-generation goes up and each worker reopens its read-only view before its next query.
+Every piece of SPARQL, every uploaded graph and every write runs in one of them, sandboxed (no network
+socket can be opened, kg.sandbox) and with capped memory; the event loop only awaits pipes. A job that
+outlives its deadline is stopped by killing its process, which is then replaced: a killed write leaves
+the store as it was, since each write is one transaction.
+
+Workers: ``size`` always running, up to ``spare`` more started while every worker has been busy for
+GROW_AFTER seconds, never more than ``size + spare`` in all, however many requests arrive at once; a
+spare worker idle for RETIRE_AFTER seconds is stopped. A request waits for a worker until its deadline
+(503 with Retry-After then), or is refused at once when MAX_WAITING requests are already waiting.
+After every write the pool's generation goes up, and each worker reopens its read-only view with its
+next job.
 """
 from __future__ import annotations
 
@@ -10,6 +18,8 @@ import asyncio
 import contextlib
 import pickle
 import sys
+import time
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,18 +27,22 @@ from typing import Any
 from api.errors import HTTPError
 from api.worker import FRAME
 
-GROW_AFTER = 0.25   # seconds a request waits for a busy pool before a spare worker is started
+GROW_AFTER = 0.25     # seconds every worker must have been busy before a spare one is started
+RETIRE_AFTER = 30.0   # seconds a spare worker may sit idle before it is stopped
+MAX_WAITING = 256     # requests waiting for a worker; more are refused at once
+RETRY_AFTER = {"Retry-After": "2"}
 
 
 class _Proc:
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
         self.gen = 0
+        self.idle_since = time.monotonic()
 
     async def send(self, req: dict[str, Any]) -> None:
         assert self.proc.stdin is not None
         if self.proc.returncode is not None or self.proc.stdin.is_closing():
-            raise ConnectionResetError("the worker has exited")
+            raise ConnectionResetError("the process has exited")
         payload = pickle.dumps(req)
         self.proc.stdin.write(FRAME.pack(b"Q", len(payload)) + payload)
         await self.proc.stdin.drain()
@@ -50,161 +64,207 @@ class Answer:
     rest: AsyncIterator[bytes] | None = None
 
 
+class StartError(RuntimeError):
+    pass
+
+
+async def spawn(*args: str) -> _Proc:
+    """Start ``python -m <args>`` and wait for its K frame (sandboxed and ready) or F frame (why not)."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", *args, stdin=asyncio.subprocess.PIPE,
+                                                stdout=asyncio.subprocess.PIPE)
+    p = _Proc(proc)
+    try:
+        kind, payload = await p.frame()
+    except asyncio.IncompleteReadError:
+        kind, payload = b"", b"it exited while starting"
+    if kind != b"K":
+        p.kill()
+        await proc.wait()
+        raise StartError(f"{args[0]} did not start: {payload.decode(errors='replace')}")
+    return p
+
+
 @dataclass
 class Pool:
-    """``size`` workers, and up to ``spare`` more started while every worker is busy (long queries)."""
-
     path: str
     size: int = 2
     spare: int = 4
-    idle: asyncio.Queue[_Proc] = field(default_factory=asyncio.Queue)
-    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    memory: int = 0                   # bytes of address space per process; 0 = no cap
+    base: str = ""                    # the base IRI, for the writer
     gen: int = 0
-    _all: set[_Proc] = field(default_factory=set)
-    _spawning: set[asyncio.Task[None]] = field(default_factory=set)
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _idle: deque[_Proc] = field(default_factory=deque)
+    _waiting: deque[asyncio.Future[_Proc]] = field(default_factory=deque)
+    _live: int = 0                    # workers running or starting
+    _procs: set[_Proc] = field(default_factory=set)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _writer: _Proc | None = None
+
+    @property
+    def cap(self) -> int:
+        return self.size + self.spare
+
+    @property
+    def workers(self) -> int:
+        return self._live
 
     async def start(self) -> None:
-        procs = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        self._live = self.size
+        try:
+            procs = await asyncio.gather(*(self._new() for _ in range(self.size)))
+        except BaseException:
+            await self.stop()
+            raise
         for p in procs:
-            self.idle.put_nowait(p)
+            self._release(p)
+        self._background(self._retire())
 
     async def stop(self) -> None:
-        for task in self._spawning:
+        for task in list(self._tasks):
             task.cancel()
-        for p in list(self._all):
+        procs = list(self._procs) + ([self._writer] if self._writer else [])
+        for p in procs:
             p.kill()
+        for p in procs:
             with contextlib.suppress(Exception):
                 await p.proc.wait()
-        self._all.clear()
+        self._procs.clear()
+        self._idle.clear()
+        self._writer = None
+        self._live = 0
 
     def changed(self) -> None:
-        """The store was written: workers reopen their view before their next job."""
+        """The store was written: workers reopen their view with their next job."""
         self.gen += 1
 
-    async def _spawn(self) -> _Proc:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "api.worker", self.path,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
-        p = _Proc(proc)
-        self._all.add(p)
-        try:
-            kind, _ = await p.frame()
-        except asyncio.IncompleteReadError:
-            kind = b""
-        if kind != b"K":
-            self._all.discard(p)
-            p.kill()
-            raise RuntimeError("a query worker failed to start")
+    # -- workers ------------------------------------------------------------------------------------------
+
+    async def _new(self) -> _Proc:
+        p = await spawn("api.worker", self.path, str(self.memory))
         p.gen = self.gen
+        self._procs.add(p)
         return p
 
-    def _replace(self, p: _Proc) -> None:
+    def _background(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _release(self, p: _Proc) -> None:
+        """A worker is free: to the first request still waiting, else to the idle list."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(p)
+                return
+        p.idle_since = time.monotonic()
+        self._idle.append(p)
+
+    def _discard(self, p: _Proc) -> None:
         p.kill()
-        self._all.discard(p)
-        self._grow()
+        if p in self._procs:
+            self._procs.discard(p)
+            self._live -= 1
+        if self._live < self.size:
+            self._grow()
 
     def _grow(self) -> None:
-        async def respawn() -> None:
+        """Start one more worker, if the cap allows; it goes to a waiting request or the idle list."""
+        if self._live >= self.cap:
+            return
+        self._live += 1
+
+        async def started() -> None:
             while True:
                 try:
-                    self.idle.put_nowait(await self._spawn())
-                    return
-                except (OSError, RuntimeError, asyncio.IncompleteReadError):
+                    p = await self._new()
+                except (OSError, StartError):
                     await asyncio.sleep(0.5)
+                    continue
+                self._release(p)
+                return
 
-        task = asyncio.get_running_loop().create_task(respawn())
-        self._spawning.add(task)
-        task.add_done_callback(self._spawning.discard)
+        self._background(started())
 
-    async def _acquire(self, deadline: float | None) -> _Proc:
-        """An idle worker with a view of the latest writes; a worker found dead is replaced, not used."""
-        loop = asyncio.get_running_loop()
+    async def _retire(self) -> None:
         while True:
-            timeout = None if deadline is None else max(0.0, deadline - loop.time())
-            wait = timeout
-            if len(self._all) + len(self._spawning) < self.size + self.spare:
-                wait = GROW_AFTER if timeout is None else min(GROW_AFTER, timeout)
-            try:
-                p = await asyncio.wait_for(self.idle.get(), wait)
-            except TimeoutError:
-                if wait == timeout:
-                    raise
-                self._grow()   # every worker has been busy for a while: long queries, not just load
-                continue
-            if p.proc.returncode is not None:
-                self._replace(p)
-                continue
-            try:
-                if p.gen != self.gen:
-                    async with self.write_lock:
-                        gen = self.gen
-                        await p.send({"op": "open"})
-                        await p.frame()
-                    p.gen = gen
-                return p
-            except (ConnectionError, asyncio.IncompleteReadError):
-                self._replace(p)
-            except BaseException:
-                self._replace(p)
-                raise
+            await asyncio.sleep(RETIRE_AFTER / 4)
+            now = time.monotonic()
+            while self._live > self.size and self._idle and now - self._idle[0].idle_since > RETIRE_AFTER:
+                self._discard(self._idle.popleft())
 
-    async def run(self, req: dict[str, Any], timeout: float | None) -> Answer:
+    async def _acquire(self, deadline: float) -> _Proc:
+        while True:
+            p = self._idle.pop() if self._idle else None
+            if p is None:
+                p = await self._wait(deadline)
+            if p.proc.returncode is None:
+                return p
+            self._discard(p)
+
+    async def _wait(self, deadline: float) -> _Proc:
+        if len(self._waiting) >= MAX_WAITING:
+            raise HTTPError(503, "the server is busy: too many queries are waiting; try again shortly", RETRY_AFTER)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[_Proc] = loop.create_future()
+        self._waiting.append(waiter)
+        try:
+            try:
+                return await asyncio.wait_for(asyncio.shield(waiter), min(GROW_AFTER, deadline - loop.time()))
+            except TimeoutError:
+                self._grow()   # every worker has been busy for a while: long queries, not just a burst
+            return await asyncio.wait_for(asyncio.shield(waiter), max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            if waiter.done():
+                return waiter.result()   # a worker came free at the last moment
+            raise HTTPError(503, "the server is busy: no query worker became free in time", RETRY_AFTER) from None
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            raise
+        finally:
+            if not waiter.done():
+                waiter.cancel()
+            with contextlib.suppress(ValueError):
+                self._waiting.remove(waiter)
+
+    async def run(self, req: dict[str, Any], timeout: float) -> Answer:
         """Send one job; raise HTTPError for an error answer or a missed deadline (503)."""
         loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
+        deadline = loop.time() + timeout
+        p = await self._acquire(deadline)
         try:
-            p = await self._acquire(deadline)
+            await p.send({**req, "reopen": p.gen != self.gen})
+            p.gen = self.gen
+            kind, payload = await asyncio.wait_for(p.frame(), deadline - loop.time())
         except TimeoutError:
-            raise HTTPError(503, f"the server is busy: no query worker became free within {timeout:g} s") from None
-        try:
-            await p.send(req)
-            kind, payload = await asyncio.wait_for(p.frame(), None if deadline is None else deadline - loop.time())
-        except TimeoutError:
-            self._replace(p)
-            raise HTTPError(503, f"query timed out after {timeout:g} s and was stopped") from None
+            self._discard(p)
+            raise HTTPError(503, f"query timed out after {timeout:g} s and was stopped", RETRY_AFTER) from None
         except (ConnectionError, asyncio.IncompleteReadError):
-            self._replace(p)
+            self._discard(p)
             raise HTTPError(500, "the query worker died while answering (it has been replaced)") from None
         except BaseException:
-            self._replace(p)
+            self._discard(p)
             raise
         if kind == b"R":
             meta, body = pickle.loads(payload)
-            self.idle.put_nowait(p)
+            self._release(p)
             return Answer(meta, body)
         if kind == b"X":
-            self.idle.put_nowait(p)
+            self._release(p)
             status, message = pickle.loads(payload)
             raise HTTPError(status, message)
         if kind != b"H":
-            self._replace(p)
+            self._discard(p)
             raise HTTPError(500, f"query worker answered {kind!r}")
         return Answer(pickle.loads(payload), b"", self._stream(p, deadline))
 
-    async def run_once(self, req: dict[str, Any]) -> dict[str, Any]:
-        """Run one long job (a dump) on a fresh worker of its own, with no deadline; its answer's meta."""
-        p = await self._spawn()
-        try:
-            await p.send(req)
-            kind, payload = await p.frame()
-        finally:
-            p.kill()
-            self._all.discard(p)
-            await p.proc.wait()
-        if kind == b"X":
-            raise HTTPError(*pickle.loads(payload))
-        if kind != b"R":
-            raise HTTPError(500, f"the worker answered {kind!r}")
-        meta: dict[str, Any] = pickle.loads(payload)[0]
-        return meta
-
-    async def _stream(self, p: _Proc, deadline: float | None) -> AsyncIterator[bytes]:
+    async def _stream(self, p: _Proc, deadline: float) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
         done = False
         try:
             while True:
-                wait = None if deadline is None else deadline - loop.time()
-                kind, payload = await asyncio.wait_for(p.frame(), wait)
+                kind, payload = await asyncio.wait_for(p.frame(), deadline - loop.time())
                 if kind == b"D":
                     yield payload
                 elif kind == b"E":
@@ -214,6 +274,63 @@ class Pool:
                     raise RuntimeError(f"answer broke off: {payload.decode(errors='replace')}")
         finally:
             if done:
-                self.idle.put_nowait(p)
+                self._release(p)
             else:
-                self._replace(p)
+                self._discard(p)
+
+    async def run_once(self, req: dict[str, Any]) -> dict[str, Any]:
+        """Run one long job (a dump) on a fresh worker of its own, with no deadline; its answer's meta."""
+        p = await spawn("api.worker", self.path, str(self.memory))
+        try:
+            await p.send(req)
+            kind, payload = await p.frame()
+        finally:
+            p.kill()
+            await p.proc.wait()
+        if kind == b"X":
+            raise HTTPError(*pickle.loads(payload))
+        if kind != b"R":
+            raise HTTPError(500, f"the worker answered {kind!r}")
+        meta: dict[str, Any] = pickle.loads(payload)[0]
+        return meta
+
+    # -- the writer ---------------------------------------------------------------------------------------
+
+    async def write(self, req: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Run one write on the writer (started on first use), one at a time; its answer's meta.
+
+        Past the deadline the writer is killed: its transaction never commits, so nothing is written."""
+        loop = asyncio.get_running_loop()
+        async with self.write_lock:
+            deadline = loop.time() + timeout
+            try:
+                if self._writer is None or self._writer.proc.returncode is not None:
+                    self._writer = await asyncio.wait_for(spawn("api.writer", self.path, self.base, str(self.memory)),
+                                                          max(0.0, deadline - loop.time()))
+                w = self._writer
+                await w.send(req)
+                kind, payload = await asyncio.wait_for(w.frame(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                await self._stop_writer()
+                raise HTTPError(503, f"the write ran over {timeout:g} s and was stopped; nothing was written",
+                                RETRY_AFTER) from None
+            except (ConnectionError, asyncio.IncompleteReadError):
+                await self._stop_writer()
+                raise HTTPError(500, "the writer process died on this request; nothing was written") from None
+            except StartError as exc:
+                raise HTTPError(503, f"cannot write: {exc}", RETRY_AFTER) from None
+            finally:
+                self.changed()
+        if kind == b"X":
+            raise HTTPError(*pickle.loads(payload))
+        if kind != b"R":
+            await self._stop_writer()
+            raise HTTPError(500, f"the writer answered {kind!r}")
+        meta: dict[str, Any] = pickle.loads(payload)[0]
+        return meta
+
+    async def _stop_writer(self) -> None:
+        w, self._writer = self._writer, None
+        if w is not None:
+            w.kill()
+            await w.proc.wait()

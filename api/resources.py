@@ -140,7 +140,7 @@ def describe(store: ox.Store, value: str) -> Description | None:
 
 
 async def described(state: State, value: str) -> Description:
-    d = await asyncio.to_thread(describe, state.store.ox, value)
+    d = await asyncio.to_thread(describe, (await state.view()).ox, value)
     require(d is not None, f"nothing is known about {value}")
     assert d is not None
     return d
@@ -191,7 +191,7 @@ async def html_page(request: Request) -> Response:
     rest = _rest(request, "/page/")
     value = document_iri(state, rest)
     d = await described(state, value)
-    about = await asyncio.to_thread(profile, state.store.ox, value)
+    about = await asyncio.to_thread(profile, (await state.view()).ox, value)
     groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
     for t in d.out:
         groups[t.subject].append(t)
@@ -223,7 +223,7 @@ async def dataset(request: Request) -> Response:
 async def graph_iri(request: Request) -> Response:
     state: State = request.app.state.kg
     value = thing_iri(state, request.url.path)
-    if not state.store.ox.contains_named_graph(ox.NamedNode(value)):
+    if not (await state.view()).ox.contains_named_graph(ox.NamedNode(value)):
         raise HTTPError(404, f"no graph {value}")
     url = request.url_for("graph_store").include_query_params(graph=value)
     return RedirectResponse(str(url), 303)
@@ -241,8 +241,9 @@ async def vocabulary(request: Request) -> Response:
         chosen = HTML if ext == "html" else EXTENSIONS[ext]
     else:
         chosen = choose(request, [*RDF_OFFERS, HTML])
-    g = ox.NamedNode(str(state.store.minter.graph(graph)))
-    triples = await asyncio.to_thread(lambda: [q.triple for q in state.store.ox.quads_for_pattern(None, None, None, g)])
+    g = ox.NamedNode(str(state.minter.graph(graph)))
+    view = (await state.view()).ox
+    triples = await asyncio.to_thread(lambda: [q.triple for q in view.quads_for_pattern(None, None, None, g)])
     require(bool(triples), f"the {graph} graph is not in this store (run `kg ingest` once)")
     headers = {} if ext else {"Content-Location": f"/{name}.{'html' if chosen == HTML else EXTENSION_OF[chosen]}"}
     if chosen != HTML:

@@ -61,7 +61,7 @@ def description(endpoint: str, state: State) -> list[ox.Triple]:
     for name in ("ontology", "reference", "shapes", "meta"):
         g = ox.BlankNode()
         triples += [ox.Triple(dataset, iri(SD.namedGraph), g), ox.Triple(g, a, iri(SD.NamedGraph)),
-                    ox.Triple(g, iri(SD.name), iri(state.store.minter.graph(name)))]
+                    ox.Triple(g, iri(SD.name), iri(state.minter.graph(name)))]
     return triples
 
 

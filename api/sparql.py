@@ -3,13 +3,14 @@
 The default graph of a query is the union of all graphs (as Fuseki's unionDefaultGraph) unless the
 request names its dataset, by ``default-graph-uri``/``named-graph-uri`` or by FROM/FROM NAMED; named
 graphs resolve only against the store, an unknown one being empty. SERVICE and LOAD are refused: the
-server never fetches a URL named in a request.
+server never fetches a URL named in a request (and the processes that run SPARQL cannot: api/pool.py).
+Everything that reads the text of a query runs in those processes, under the query's deadline.
 """
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -20,10 +21,7 @@ from api.formats import BOOLEAN, GRAPH, MEDIA, PREFIX_MAP, SOLUTIONS
 from api.negotiation import NotAcceptable, negotiate
 from api.pool import Answer
 from api.service import service_description
-from api.sparqltext import inspect_query, inspect_update, with_using
 from api.state import State
-
-OFFERS = {"SELECT": SOLUTIONS, "ASK": BOOLEAN, "CONSTRUCT": GRAPH, "DESCRIBE": GRAPH}
 
 
 def _single(params: MultiDict, name: str) -> str | None:
@@ -74,27 +72,52 @@ async def sparql(request: Request) -> Response:
     raise HTTPError(400, "the form has neither a 'query' nor an 'update' parameter")
 
 
+def graph_iris(params: MultiDict, name: str) -> list[str]:
+    """The values of a ``*-graph-uri`` parameter, each checked to be an absolute IRI."""
+    values = params.getlist(name)
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as exc:
+            raise HTTPError(400, f"{name} must be an absolute IRI, not {value[:200]!r}: {exc}") from None
+    return values
+
+
+def _check_size(state: State, text: str, what: str) -> None:
+    limit = state.settings.max_query_bytes
+    if len(text) > limit and len(text.encode()) > limit:
+        raise HTTPError(413, f"the {what} is longer than the limit of {limit} bytes (KG_MAX_QUERY)")
+
+
+def _formats(request: Request) -> tuple[dict[str, str | None], dict[str, str]]:
+    """The format for each kind of answer a query may give, and why not where the client accepts none."""
+    formats: dict[str, str | None] = {}
+    refusals: dict[str, str] = {}
+    accept = request.headers.get("accept")
+    for kind, offers in (("solutions", SOLUTIONS), ("boolean", BOOLEAN), ("graph", GRAPH)):
+        try:
+            formats[kind] = offers[negotiate(accept, list(offers))]
+        except NotAcceptable as exc:
+            formats[kind] = None
+            refusals[kind] = not_acceptable(exc).message
+    return formats, refusals
+
+
 async def run_query(request: Request, state: State, query: str, params: MultiDict) -> Response:
-    info = inspect_query(query)
-    if info.has_service:
-        raise HTTPError(400, "SERVICE is not allowed: this endpoint never fetches data from elsewhere")
-    offers = OFFERS.get(info.form or "SELECT", SOLUTIONS)
-    try:
-        chosen = negotiate(request.headers.get("accept"), list(offers))
-    except NotAcceptable as exc:
-        raise not_acceptable(exc) from None
-    default_graphs = params.getlist("default-graph-uri")
-    named_graphs = params.getlist("named-graph-uri")
+    _check_size(state, query, "query")
+    formats, refusals = _formats(request)
+    if not any(formats.values()):
+        raise HTTPError(406, next(iter(refusals.values())), {"Vary": "Accept"})
+    default_graphs = graph_iris(params, "default-graph-uri")
+    named_graphs = graph_iris(params, "named-graph-uri")
     protocol_dataset = bool(default_graphs or named_graphs)
-    cap = state.settings.max_rows
     req = {
         "op": "query", "query": query, "base_iri": here(request),
-        "union": not (protocol_dataset or info.has_dataset),
+        "union": not protocol_dataset,
         "default_graphs": default_graphs if protocol_dataset else None,
         "named_graphs": named_graphs if protocol_dataset else None,
-        "formats": {"solutions": SOLUTIONS.get(chosen, "json"), "boolean": BOOLEAN.get(chosen, "json"),
-                    "graph": GRAPH.get(chosen, "ttl")},
-        "max_rows": cap if info.limit is None or info.limit > cap else None,
+        "formats": formats, "not_acceptable": refusals,
+        "max_rows": state.settings.max_rows,
         "prefixes": PREFIX_MAP,
     }
     answer = await state.pool.run(req, state.settings.query_timeout)
@@ -102,7 +125,7 @@ async def run_query(request: Request, state: State, query: str, params: MultiDic
     headers = {"Vary": "Accept"}
     if "truncated" in answer.meta:
         headers["X-SPARQL-MaxRows"] = str(answer.meta["truncated"])
-    return respond(answer, MEDIA[req["formats"]["graph" if kind == "graph" else kind]], headers)
+    return respond(answer, MEDIA[formats[kind] or "json"], headers)
 
 
 def respond(answer: Answer, media: str, headers: dict[str, str]) -> Response:
@@ -114,21 +137,8 @@ def respond(answer: Answer, media: str, headers: dict[str, str]) -> Response:
 
 async def run_update(request: Request, state: State, update: str, params: MultiDict) -> Response:
     require_token(request, state.settings)
-    info = inspect_update(update)
-    if info.has_load or info.has_service:
-        raise HTTPError(400, f"{'LOAD' if info.has_load else 'SERVICE'} is not allowed: this server never fetches "
-                             "data from elsewhere")
-    using, using_named = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
-    if using or using_named:
-        if info.has_dataset:
-            raise HTTPError(400, "give the dataset either by using-graph-uri/using-named-graph-uri or by "
-                                 "USING/WITH in the update, not both")
-        update = with_using(update, info, using, using_named)
-    async with state.pool.write_lock:
-        try:
-            await asyncio.to_thread(state.store.update, update, base_iri=here(request))
-        except SyntaxError as exc:
-            raise HTTPError(400, f"SPARQL syntax error: {exc}") from None
-        finally:
-            state.pool.changed()
+    _check_size(state, update, "update")
+    req = {"op": "update", "update": update, "base_iri": here(request),
+           "using": graph_iris(params, "using-graph-uri"), "using_named": graph_iris(params, "using-named-graph-uri")}
+    await state.pool.write(req, state.settings.query_timeout)
     return Response(status_code=204)

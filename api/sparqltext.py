@@ -1,38 +1,63 @@
-"""What the server must know about a SPARQL text before running it, read with a small lexer.
+"""What the server must know about a SPARQL text before running it. Runs in the worker processes, never
+on the event loop.
 
-pyoxigraph parses and evaluates; this module only finds the keywords the protocol cares about (the
-query form, FROM, SERVICE, LOAD, USING/WITH, a top-level LIMIT), skipping strings, IRIs, comments,
-variables and prefixed names, so that ``?from`` or ``"SERVICE"`` never count.
+Two kinds of question, answered two ways:
+
+- *Would it fetch?* (SERVICE in a query; SERVICE or LOAD in an update) is decided on a real parse
+  (rdflib's SPARQL parser), run whenever the word appears anywhere in the text, escapes decoded; a text
+  that mentions the word and does not parse is refused. The processes that evaluate SPARQL cannot open
+  a network socket in any case (kg.sandbox): this check only turns an attempt into a clear 400.
+- *Where are FROM, USING/WITH and the WHERE of each operation; how deep does it nest?* is read by a
+  lexer that follows the grammar's terminals (comments end at CR or LF, codepoint escapes decoded first,
+  escaped characters in prefixed names, long strings with escapes). It runs in linear time.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-_TOKEN = re.compile(r"""
-    (?P<skip>\#[^\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"
-        |<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+|(?:[A-Za-z][\w.-]*)?:[\w.:%\\-]*|_:[\w.-]+|\s+)
-    |(?P<word>[A-Za-z_]\w*)
+MAX_DEPTH = 128    # nesting of (), {}, []: deeper texts are refused before the parsers recurse on them
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_PN_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
+_PLX = rf"(?:%[0-9A-Fa-f]{{2}}|{_PN_ESC})"
+_TOKEN = re.compile(rf"""
+    (?P<skip>\#[^\r\n]*
+        |'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
+        |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*"
+        |<[^<>"{{}}|^`\\\x00-\x20]*>
+        |[?$]\w+
+        |_:[\w.-]*
+        |\s+)
+    |(?P<word>[^\W\d][\w.-]*(?::(?:[\w:]|{_PLX})(?:[\w.:-]|{_PLX})*|:)?)
+    |(?P<pname>:(?:(?:[\w:]|{_PLX})(?:[\w.:-]|{_PLX})*)?)
     |(?P<int>\d+)
-    |(?P<open>[{(\[])
-    |(?P<close>[})\]])
+    |(?P<open>[{{(\[])
+    |(?P<close>[}})\]])
     |(?P<other>.)
 """, re.VERBOSE | re.DOTALL)
 
-FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+def unescape(text: str) -> str:
+    r"""The text with its \u and \U codepoint escapes decoded, as SPARQL does before it parses."""
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
+    return _CODEPOINT.sub(char, text)
 
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    kind: str        # word | int | open | close | other
+    kind: str        # word | pname | int | open | close | other
     text: str
     start: int
-    depth: int       # brace/bracket depth before the token
+    depth: int       # bracket depth before the token
 
     @property
     def keyword(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
+        return self.text.upper() if self.kind == "word" and ":" not in self.text else ""
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -48,51 +73,46 @@ def tokens(text: str) -> Iterator[Token]:
             depth += 1
 
 
+class TooDeep(ValueError):
+    pass
+
+
+def _checked(text: str) -> Iterator[Token]:
+    for tok in tokens(text):
+        if tok.depth >= MAX_DEPTH:
+            raise TooDeep(f"the request nests brackets more than {MAX_DEPTH} deep")
+        yield tok
+
+
 @dataclass(frozen=True, slots=True)
 class QueryInfo:
-    form: str | None          # SELECT, ASK, CONSTRUCT, DESCRIBE, or None if not found
     has_dataset: bool         # FROM or FROM NAMED
-    has_service: bool
-    limit: int | None         # the outermost LIMIT, if any
 
 
 def inspect_query(text: str) -> QueryInfo:
-    form = None
-    has_dataset = has_service = False
-    limit = None
-    toks = list(tokens(text))
-    for i, tok in enumerate(toks):
-        kw = tok.keyword
-        if form is None and kw in FORMS and tok.depth == 0:
-            form = kw
-        elif kw == "FROM":
-            has_dataset = True
-        elif kw == "SERVICE":
-            has_service = True
-        elif kw == "LIMIT" and tok.depth == 0 and i + 1 < len(toks) and toks[i + 1].kind == "int":
-            limit = int(toks[i + 1].text)
-    return QueryInfo(form, has_dataset, has_service, limit)
+    """Raises TooDeep for a text nested past MAX_DEPTH."""
+    has_dataset = False
+    for tok in _checked(unescape(text)):
+        has_dataset = has_dataset or tok.keyword == "FROM"
+    return QueryInfo(has_dataset)
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateInfo:
-    has_load: bool
-    has_service: bool
-    has_dataset: bool         # USING, USING NAMED or WITH
+    text: str                          # the update with its codepoint escapes decoded: positions index it
+    has_dataset: bool                  # USING, USING NAMED or WITH
     where_positions: tuple[int, ...]   # offsets of each top-level WHERE of a DELETE/INSERT ... WHERE
 
 
 def inspect_update(text: str) -> UpdateInfo:
-    has_load = has_service = has_dataset = False
+    """Raises TooDeep for a text nested past MAX_DEPTH."""
+    text = unescape(text)
+    has_dataset = False
     wheres: list[int] = []
     previous = ""
-    for tok in tokens(text):
+    for tok in _checked(text):
         kw = tok.keyword
-        if kw == "LOAD":
-            has_load = True
-        elif kw == "SERVICE":
-            has_service = True
-        elif kw in ("USING", "WITH"):
+        if kw in ("USING", "WITH"):
             has_dataset = True
         elif kw == "WHERE" and tok.depth == 0 and previous != "DELETE":
             wheres.append(tok.start)
@@ -100,16 +120,82 @@ def inspect_update(text: str) -> UpdateInfo:
             previous = kw
         elif tok.depth == 0 and tok.kind == "other" and tok.text == ";":
             previous = ""
-    return UpdateInfo(has_load, has_service, has_dataset, tuple(wheres))
+    return UpdateInfo(text, has_dataset, tuple(wheres))
 
 
-def with_using(text: str, info: UpdateInfo, default: list[str], named: list[str]) -> str:
-    """Give every DELETE/INSERT ... WHERE the protocol's dataset as USING clauses (SPARQL 1.1 Protocol 2.2.3)."""
+def with_using(info: UpdateInfo, default: list[str], named: list[str]) -> str:
+    """Give every DELETE/INSERT ... WHERE the protocol's dataset as USING clauses (SPARQL 1.1 Protocol 2.2.3).
+    The IRIs must have been checked as absolute IRIs (no '>' can end the clause early)."""
     clause = "".join(f"USING <{g}> " for g in default) + "".join(f"USING NAMED <{g}> " for g in named)
     out, at = [], 0
     for pos in info.where_positions:
-        out.append(text[at:pos])
+        out.append(info.text[at:pos])
         out.append(clause)
         at = pos
-    out.append(text[at:])
+    out.append(info.text[at:])
     return "".join(out)
+
+
+# -- the real parse -------------------------------------------------------------------------------------------
+
+_FETCHING = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
+
+
+class Refused(ValueError):
+    """The request would fetch from elsewhere, or mentions doing so and cannot be checked."""
+
+
+def _names(tree: Any, found: set[str]) -> set[str]:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            found.add(x.name)
+            stack.extend(x.values())
+        elif isinstance(x, list | tuple | ParseResults):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+    return found
+
+
+def _parse(text: str, update: bool, why: str) -> Any:
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    # SPARQL ends a comment at CR as at LF; rdflib only at LF. Structure is all this parse is for, and a CR
+    # can stand nowhere else but in whitespace, comments and long strings, so LF in its place is the same.
+    text = text.replace("\r", "\n")
+    try:
+        return parseUpdate(text) if update else parseQuery(text)
+    except RecursionError:
+        raise TooDeep("the request nests too deeply to be parsed") from None
+    except Exception as exc:   # pyparsing raises its own exception classes, and rdflib a few more
+        raise Refused(f"{why}, and it does not parse: {first_line(str(exc))}") from None
+
+
+def refuse_fetching(text: str, *, update: bool, modify_count: int | None = None) -> None:
+    """Raise Refused if the text would make the server fetch a URL (SERVICE; LOAD in an update).
+
+    With ``modify_count``, an update is also parsed to check that it has that many DELETE/INSERT ... WHERE
+    operations (the lexer's count, on which the protocol's USING clauses are placed)."""
+    words = ("service", "load") if update else ("service",)
+    folded = (text + "\n" + unescape(text)).casefold()
+    if not any(w in folded for w in words) and modify_count is None:
+        return
+    tree = _parse(text, update, "the request must be checked before it runs (it mentions "
+                  f"{' or '.join(w.upper() for w in words)}, or has using-graph-uri parameters)")
+    names = _names(tree, set())
+    for name, keyword in _FETCHING.items():
+        if name in names:
+            raise Refused(f"{keyword} is not allowed: this server never fetches data from elsewhere")
+    if modify_count is not None:
+        modifies = sum(1 for op in tree.request if getattr(op, "name", "") == "Modify")
+        if modifies != modify_count:
+            raise Refused("cannot apply using-graph-uri/using-named-graph-uri to this update: give the dataset "
+                          "with USING clauses in the update instead")
+
+
+def first_line(message: str, limit: int = 300) -> str:
+    line = next((s.strip() for s in message.splitlines() if s.strip()), "")
+    return line if len(line) <= limit else line[:limit] + "…"

@@ -6,7 +6,10 @@ Requests are pickled dicts; answers are
 
 - ``R`` meta + whole body (the answer fitted in one chunk), or ``H`` meta, then ``D`` chunks, then ``E``;
 - ``X`` (status, message) before any output; ``A`` message if the output broke off;
-- ``K`` acknowledges an ``open`` request (the store was reopened to see the latest writes).
+- ``K`` once started (sandboxed, store open), ``F`` message if it could not start.
+
+A worker cannot open a network socket (kg.sandbox) and its address space is capped, so neither a
+federated query nor a runaway one can reach another host or exhaust the machine.
 """
 from __future__ import annotations
 
@@ -24,7 +27,9 @@ import pyoxigraph as ox
 from api.dumpwriter import write_dump
 from api.formats import RDF_FORMATS, RESULT_FORMATS
 from api.results import WRITERS
+from api.sparqltext import Refused, TooDeep, first_line, inspect_query, refuse_fetching
 from kg.readonly import open_read_only
+from kg.sandbox import SandboxError, deny_network, limit_memory
 
 CHUNK = 256 * 1024
 FRAME = struct.Struct(">cI")
@@ -91,20 +96,24 @@ class Worker:
 
     def handle(self, req: dict[str, Any]) -> None:
         op = req["op"]
-        if op == "open":
-            self.reopen()
-            write_frame(self.out, b"K")
-            return
         out = Output(self.out, {})
         try:
+            if req.get("reopen"):
+                self.reopen()
             if op == "query":
                 self._retrying(lambda: self.query(req, out), out)
             elif op == "dump":
                 self.dump(req, out)
             else:
                 raise ValueError(f"unknown operation {op!r}")
+        except (Refused, TooDeep) as exc:
+            self._fail(out, 400, str(exc))
+        except NotAcceptableHere as exc:
+            self._fail(out, 406, str(exc))
         except SyntaxError as exc:
-            self._fail(out, 400, f"SPARQL syntax error: {exc}")
+            self._fail(out, 400, f"SPARQL syntax error: {first_line(str(exc))}")
+        except MemoryError:
+            self._fail(out, 503, "the query needed more memory than a query may use, and was stopped")
         except (ValueError, TypeError) as exc:
             self._fail(out, 400, f"cannot evaluate the query: {exc}")
         except (OSError, RuntimeError) as exc:
@@ -130,33 +139,31 @@ class Worker:
             write_frame(self.out, b"X", pickle.dumps((status, message)))
 
     def query(self, req: dict[str, Any], out: Output) -> None:
+        text = req["query"]
+        refuse_fetching(text, update=False)
+        info = inspect_query(text)
         kwargs: dict[str, Any] = {"base_iri": req.get("base_iri")}
         if req.get("default_graphs") is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
         if req.get("named_graphs") is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
-        if req.get("union"):
+        # A query's own FROM names its dataset; the union default graph would override it.
+        if req.get("union") and not info.has_dataset:
             kwargs["use_default_graph_as_union"] = True
-        result = self.store.query(req["query"], **kwargs)
-        formats = req["formats"]
+        result = self.store.query(text, **kwargs)
         if isinstance(result, ox.QueryBoolean):
-            out.meta["kind"] = "boolean"
-            result.serialize(out, RESULT_FORMATS[formats["boolean"]])
+            fmt = _format(req, out, "boolean")
+            result.serialize(out, RESULT_FORMATS[fmt])
         elif isinstance(result, ox.QuerySolutions):
-            out.meta["kind"] = "solutions"
-            fmt = formats["solutions"]
+            fmt = _format(req, out, "solutions")
             cap = req.get("max_rows")
-            if cap is None:
-                result.serialize(out, RESULT_FORMATS[fmt])
-                return
-            rows = list(itertools.islice(result, cap + 1))
-            if len(rows) > cap:
+            rows = list(itertools.islice(result, None if cap is None else cap + 1))
+            if cap is not None and len(rows) > cap:
                 out.meta["truncated"] = cap
                 del rows[cap:]
             WRITERS[fmt]([v.value for v in result.variables], rows, out.write)
         else:
-            out.meta["kind"] = "graph"
-            fmt = formats["graph"]
+            fmt = _format(req, out, "graph")
             if fmt in ("nq", "trig"):
                 triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result)
                 ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=req.get("prefixes"))
@@ -170,6 +177,29 @@ class Worker:
         out.meta["kind"] = "file"
 
 
+class NotAcceptableHere(ValueError):
+    """The client accepts no format for the kind of answer this query gives."""
+
+
+def _format(req: dict[str, Any], out: Output, kind: str) -> str:
+    out.meta["kind"] = kind
+    fmt: str | None = req["formats"].get(kind)
+    if fmt is None:
+        raise NotAcceptableHere(req.get("not_acceptable", {}).get(kind, f"no acceptable format for a {kind} answer"))
+    return fmt
+
+
+def start(out: IO[bytes], memory: int) -> bool:
+    """Sandbox this process (no network, capped memory); on failure say why on the frame pipe."""
+    try:
+        deny_network()
+        limit_memory(memory)
+    except (SandboxError, OSError, ValueError) as exc:
+        write_frame(out, b"F", f"cannot sandbox the worker: {exc}".encode())
+        return False
+    return True
+
+
 def main() -> None:
     inp = sys.stdin.buffer
     fd = os.dup(1)
@@ -177,6 +207,8 @@ def main() -> None:
         fcntl.fcntl(fd, 1031, 1 << 20)   # F_SETPIPE_SZ
     out = os.fdopen(fd, "wb")
     os.dup2(2, 1)  # a stray print must never corrupt the frames
+    if not start(out, int(sys.argv[2]) if len(sys.argv) > 2 else 0):
+        sys.exit(3)
     worker = Worker(sys.argv[1], out)
     write_frame(out, b"K")
     while True:

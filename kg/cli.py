@@ -57,8 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def run() -> None:
+    """The ``kg`` command: commands that only read the store run without network access."""
+    sys.exit(main(offline=True))
+
+
+def main(argv: list[str] | None = None, *, offline: bool = False) -> int:
     args = _parser().parse_args(argv)
+    args.offline = offline
     settings = Settings() if args.store is None else Settings(store=args.store)
     try:
         return COMMANDS[args.command](args, settings)
@@ -156,7 +162,18 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_REJECTED if bad else EXIT_OK
 
 
+def _offline() -> None:
+    """Commands that only read the store run without the network: a SERVICE in a query cannot fetch."""
+    from kg.sandbox import SandboxError, deny_network
+    try:
+        deny_network()
+    except SandboxError as exc:
+        print(f"warning: {exc}; SERVICE is refused by parsing the query instead", file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    if args.offline:
+        _offline()
     store = _open_store(settings, must_exist=True, read_only=True)
     out: IO[bytes]
     if args.output:
@@ -170,14 +187,20 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     import pyoxigraph as ox
 
+    from api.sparqltext import Refused, TooDeep, refuse_fetching
     from kg.namespaces import PREFIXES
     text = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
+    if args.offline:
+        _offline()
     store = _open_store(settings, must_exist=True, read_only=True)
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     try:
+        refuse_fetching(text, update=False)
         result = store.query(text, prefixes=prefixes)
     except SyntaxError as exc:
         raise UsageError(f"SPARQL syntax error: {exc}") from exc
+    except (Refused, TooDeep) as exc:
+        raise UsageError(str(exc)) from exc
     if isinstance(result, ox.QueryBoolean):
         if args.format == "json":
             print(json.dumps({"head": {}, "boolean": bool(result)}))
@@ -231,8 +254,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api.app import create_app
-    store = _open_store(settings)
-    uvicorn.run(create_app(store, settings), host=args.host, port=args.port, log_level="info")
+    store = _open_store(settings)   # made here if new; the server's writer process opens it read-write
+    store.flush()
+    del store
+    uvicorn.run(create_app(settings.store, settings), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 
 
@@ -240,4 +265,4 @@ COMMANDS = {"ingest": cmd_ingest, "extract": cmd_extract, "validate": cmd_valida
             "query": cmd_query, "remove": cmd_remove, "serve": cmd_serve}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

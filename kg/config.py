@@ -39,6 +39,9 @@ class Settings:
     query_timeout: float = field(default_factory=lambda: _env_float("KG_QUERY_TIMEOUT", 30.0))
     max_rows: int = field(default_factory=lambda: _env_int("KG_MAX_ROWS", 100_000))
     max_body_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_BODY", 10 * 1024 * 1024))
+    max_query_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_QUERY", 64 * 1024))
+    # address space of each query worker and of the writer; RocksDB alone reserves about 0.5 GB of it
+    worker_memory: int = field(default_factory=lambda: _env_int("KG_WORKER_MEMORY", 2 * 1024 ** 3))
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

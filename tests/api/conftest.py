@@ -15,6 +15,7 @@ import uvicorn
 
 from api.app import create_app
 from kg.config import Settings
+from kg.iris import Minter
 from kg.store import Store
 
 DATA = Path(__file__).parent / "data"
@@ -30,10 +31,14 @@ def free_port() -> int:
 @dataclass
 class Live:
     url: str
-    store: Store
+    path: Path
     settings: Settings
     server: uvicorn.Server
     thread: threading.Thread
+
+    @property
+    def minter(self) -> Minter:
+        return Minter(self.settings.base_iri)
 
     def client(self, **kwargs: object) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30, **kwargs)  # type: ignore[arg-type]
@@ -43,10 +48,11 @@ class Live:
         self.thread.join(30)
 
 
-def serve(store: Store, **settings: object) -> Live:
-    s = Settings(store=store.path, **settings)  # type: ignore[arg-type]
+def serve(path: Path, **settings: object) -> Live:
+    """A server on the store at ``path``; no Store may hold it open read-write (the server's writer will)."""
+    s = Settings(store=path, **settings)  # type: ignore[arg-type]
     port = free_port()
-    config = uvicorn.Config(create_app(store, s, workers=2), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(path, s, workers=2), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -55,26 +61,35 @@ def serve(store: Store, **settings: object) -> Live:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    return Live(f"http://127.0.0.1:{port}", store, s, server, thread)
+    return Live(f"http://127.0.0.1:{port}", path, s, server, thread)
 
 
-def seeded_store(path: Path, seed: Path) -> Store:
+def new_store(path: Path, update: str | None = None) -> Path:
+    """An on-disk store at ``path``, after an optional SPARQL update, closed again for a server to open."""
+    store = Store(path)
+    if update:
+        store.ox.update(update)
+    store.flush()
+    return path
+
+
+def seeded_store(path: Path, seed: Path) -> Path:
     """The seed article through the real pipeline, plus the hand-written fixture graphs."""
     from kg.pipeline import Ingester
     store = Store(path)
     Ingester(store, None, workers=1).run([seed])
     store.ox.load(path=str(DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
     store.flush()
-    return store
+    return path
 
 
 @pytest.fixture(scope="session")
-def store(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Store:
+def store(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
     return seeded_store(tmp_path_factory.mktemp("store") / "store", seed_path)
 
 
 @pytest.fixture(scope="session")
-def live(store: Store) -> Iterator[Live]:
+def live(store: Path) -> Iterator[Live]:
     server = serve(store, api_token=TOKEN, query_timeout=3.0, max_rows=50)
     yield server
     server.stop()

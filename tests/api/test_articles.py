@@ -7,13 +7,12 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import SH
 
-from kg.store import Store
-from tests.api.conftest import TOKEN, Live, serve
+from tests.api.conftest import TOKEN, Live, new_store, serve
 
 
 @pytest.fixture(scope="module")
 def empty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    server = serve(Store(tmp_path_factory.mktemp("articles") / "store"), api_token=TOKEN)
+    server = serve(new_store(tmp_path_factory.mktemp("articles") / "store"), api_token=TOKEN)
     yield server
     server.stop()
 
@@ -24,7 +23,7 @@ def test_posting_an_article_stores_it_and_answers_its_iri(empty: Live, seed_path
         r = c.post("/articles", content=seed_path.read_bytes(), headers=auth)
         assert r.status_code == 201
         iri = r.text
-        assert r.headers["location"] == iri and iri.startswith(f"{empty.store.minter.base}id/article/")
+        assert r.headers["location"] == iri and iri.startswith(f"{empty.minter.base}id/article/")
         ask = c.get("/sparql", params={"query": f"ASK {{ GRAPH <{iri}> {{ <{iri}> ?p ?o }} }}"})
         assert ask.json()["boolean"] is True
         again = c.post("/articles", content=seed_path.read_bytes(), headers=auth)
@@ -39,7 +38,7 @@ def test_an_invalid_article_gets_422_with_the_shacl_report(empty: Live) -> None:
         assert r.status_code == 422 and r.headers["content-type"].startswith("text/turtle")
         report = Graph().parse(data=r.text, format="turtle")
         assert (None, SH.conforms, Literal(False)) in report
-        refused = empty.store.minter.article("hello")
+        refused = empty.minter.article("hello")
         assert c.get("/sparql", params={"query": f"ASK {{ <{refused}> ?p ?o }}"}).json()["boolean"] is False
 
 

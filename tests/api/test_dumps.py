@@ -40,7 +40,7 @@ def test_jsonld_dump_is_compacted_with_the_published_context(client: httpx.Clien
     context = client.get("/context.jsonld")
     assert context.headers["content-type"].startswith("application/ld+json")
     doc = client.get("/dumps/dataset.jsonld").json()
-    assert doc["@context"] == f"{live.store.minter.base}context.jsonld"
+    assert doc["@context"] == f"{live.minter.base}context.jsonld"
     node = next(n for g in doc["@graph"] for n in g.get("@graph", []) if n["@id"] == "id:person/ada-tester"
                 or n["@id"].endswith("person/ada-tester"))
     assert "schema:name" in node and node["schema:name"] == ["Ada Tester"]

@@ -15,10 +15,10 @@ def void(client: httpx.Client) -> Graph:
 
 def test_void_counts_match_the_endpoint(client: httpx.Client, live: object) -> None:
     g = void(client)
-    dataset = URIRef(live.store.minter.dataset)  # type: ignore[attr-defined]
+    dataset = URIRef(live.minter.dataset)  # type: ignore[attr-defined]
     assert (dataset, RDF.type, VOID.Dataset) in g and (dataset, RDF.type, DCAT.Dataset) in g
     assert g.value(dataset, VOID.sparqlEndpoint) == URIRef(f"{live.url}/sparql")  # type: ignore[attr-defined]
-    assert g.value(dataset, VOID.uriSpace) == Literal(f"{live.store.minter.base}id/")  # type: ignore[attr-defined]
+    assert g.value(dataset, VOID.uriSpace) == Literal(f"{live.minter.base}id/")  # type: ignore[attr-defined]
     count = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"})
     assert int(g.value(dataset, VOID.triples)) == int(count.json()["results"]["bindings"][0]["n"]["value"])
     persons = next(p for p in g.objects(dataset, VOID.classPartition) if g.value(p, VOID["class"]) == SCHEMA.Person)

@@ -168,7 +168,7 @@ def test_a_timed_out_query_answers_503_and_does_not_block_others(client: httpx.C
 
 def test_request_body_over_the_limit_is_413(live: object) -> None:
     from tests.api.conftest import serve
-    server = serve(live.store, max_body_bytes=1000)  # type: ignore[attr-defined]
+    server = serve(live.path, max_body_bytes=1000)  # type: ignore[attr-defined]
     try:
         with server.client() as c:
             r = c.post("/sparql", content="ASK {} #" + "x" * 2000, headers={"Content-Type": "application/sparql-query"})
@@ -210,7 +210,7 @@ def test_a_killed_worker_is_replaced_and_answers_resume(client: httpx.Client, li
     import os
     import signal
     pool = live.server.config.app.state.kg.pool  # type: ignore[attr-defined]
-    victims = [p.proc.pid for p in pool._all]
+    victims = [p.proc.pid for p in pool._procs]
     for pid in victims:
         os.kill(pid, signal.SIGKILL)
     statuses = [client.get("/sparql", params={"query": NAME_QUERY}).status_code for _ in range(6)]

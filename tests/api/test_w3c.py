@@ -10,8 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.namespaces import SD
-from kg.store import Store
-from tests.api.conftest import TOKEN, Live, serve
+from tests.api.conftest import TOKEN, Live, new_store, serve
 from tests.api.w3c_runner import W3C, Case, check_body, load, status_ok
 
 PROTOCOL = load(W3C / "protocol" / "manifest.ttl")
@@ -24,11 +23,8 @@ def dataset_update() -> str:
     return f"DROP ALL ; INSERT DATA {{ {graphs} }}"
 
 
-def conformance_store(path: Path) -> Store:
-    store = Store(path)
-    store.ox.update(dataset_update())
-    store.flush()
-    return store
+def conformance_store(path: Path) -> Path:
+    return new_store(path, dataset_update())
 
 
 @pytest.fixture(scope="module")
