@@ -9,17 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import articles, dumps, graphs, meta, resources, sparql
+from api.documents import page
 from api.errors import HTTPError, plain
+from api.middleware import Guard, GZipExceptDumps
 from api.pool import Pool
 from api.state import State
 from kg.config import Settings
@@ -56,10 +55,14 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
     def route(path: str, endpoint: Callable[..., Awaitable[Response]], methods: list[str], summary: str,
               **kwargs: Any) -> None:
         listed = kwargs.pop("include_in_schema", True)
+        parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                      for name in re.findall(r"{(\w+)(?::path)?}", path)]
         for method in methods:   # one route per method: OpenAPI wants one operation id each
             app.add_api_route(path, endpoint, methods=[method], summary=summary,
                               include_in_schema=listed and method != "HEAD",
+                              openapi_extra={"parameters": parameters} if parameters else None,
                               operation_id=method.lower() + re.sub(r"\W+", "_", path).rstrip("_"), **kwargs)
+        app.add_api_route(path, _options(methods), methods=["OPTIONS"], include_in_schema=False)
 
     route("/", meta.home, methods=READ, summary="Home page: what the dataset is, its size, where to go")
     route("/.well-known/void", meta.void_description, methods=READ, summary="VoID and DCAT description")
@@ -87,30 +90,24 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
     app.add_exception_handler(HTTPError, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _starlette_error)  # type: ignore[arg-type]
     app.add_middleware(GZipExceptDumps)
+    app.add_middleware(Guard)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=["X-SPARQL-MaxRows", "Location"])
     return app
 
 
+def _options(methods: list[str]) -> Callable[[Request], Awaitable[Response]]:
+    allow = ", ".join([*methods, "OPTIONS"])
+
+    async def options(request: Request) -> Response:
+        return Response(status_code=204, headers={"Allow": allow})
+    return options
+
+
 async def _docs(request: Request) -> Response:
-    # Swagger UI from the bundled copy in api/static/swagger/, never from a CDN.
-    return get_swagger_ui_html(openapi_url="/openapi.json", title="diplomacy-kg API",
-                               swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-                               swagger_css_url="/static/swagger/swagger-ui.css", swagger_favicon_url="")
-
-
-class GZipExceptDumps:
-    """gzip for large answers, but not for the downloads: they come gzipped already or are served with Range."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.gzip = GZipMiddleware(app, minimum_size=4096, compresslevel=5)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/dumps/"):
-            await self.app(scope, receive, send)
-        else:
-            await self.gzip(scope, receive, send)
+    # Swagger UI from the bundled copy in api/static/swagger/, never from a CDN, started by a script file
+    # of ours (the pages' Content-Security-Policy allows no inline script).
+    return page("docs.html", title="API")
 
 
 async def _http_error(request: Request, exc: HTTPError) -> Response:

@@ -39,9 +39,16 @@ def serialize(triples: Iterable[ox.Triple], name: str) -> bytes:
     return ox.serialize(triples, format=fmt, prefixes=prefixes)
 
 
+def root(request: Request) -> str:
+    """This server's absolute URL, ending in '/': KG_PUBLIC_URL where set (the Host header is then ignored:
+    no cache behind a proxy can be poisoned through it), else the URL the request reached."""
+    public: str | None = request.app.state.kg.settings.public_url
+    return public or str(request.base_url)
+
+
 def here(request: Request) -> str:
     """The request's URL without query or fragment (the endpoint, or the document being served)."""
-    return str(request.url.replace(query="", fragment=""))
+    return root(request) + request.url.path.lstrip("/")
 
 
 def rdf_response(triples: Iterable[ox.Triple], media: str, headers: dict[str, str] | None = None) -> Response:

@@ -17,11 +17,12 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from api.documents import HTML, RDF_OFFERS, choose, iri, page, rdf_response
+from api.documents import HTML, RDF_OFFERS, choose, iri, page, rdf_response, root
 from api.errors import HTTPError
 from api.formats import PREFIX_MAP
 from api.state import State
 from kg.namespaces import DCAT, DCTERMS, FORMATS, IANA, RDF, VOID, XSD
+from kg.store import Store
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class DumpFiles:
 
 async def version(state: State) -> tuple[str, str | None]:
     """A key that changes whenever the data does, and the Last-Modified date if the store records one."""
-    modified = (await state.view()).modified()
+    modified = await state.read(Store.modified)
     key = hashlib.sha256(f"{modified}|{state.pool.gen}".encode()).hexdigest()[:16]
     return key, format_datetime(modified, usegmt=True) if modified else None
 
@@ -132,7 +133,7 @@ async def dcat(state: State, root: str) -> list[ox.Triple]:
 
 
 def root_url(request: Request) -> str:
-    return str(request.base_url)
+    return root(request)
 
 
 async def listing(request: Request) -> Response:

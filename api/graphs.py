@@ -76,7 +76,7 @@ def _name(graph: ox.NamedNode | ox.DefaultGraph) -> str | None:
 
 async def read(request: Request, state: State, graph: ox.NamedNode | ox.DefaultGraph) -> Response:
     chosen = choose(request, [m for m in GRAPH if m != "text/plain"])
-    if isinstance(graph, ox.NamedNode) and not (await state.view()).ox.contains_named_graph(graph):
+    if isinstance(graph, ox.NamedNode) and not await state.read(lambda v: v.ox.contains_named_graph(graph)):
         raise HTTPError(404, f"no graph {graph.value} in this store")
     fmt = GRAPH[chosen]
     headers = {"Vary": "Accept"}

@@ -1,7 +1,6 @@
 """The dataset described: VoID and DCAT at /.well-known/void, and the home page for people."""
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,7 +10,7 @@ from starlette.responses import Response
 
 from api.documents import RDF_OFFERS, choose, iri, page, rdf_response
 from api.dumps import dcat, root_url
-from api.resources import COMPACT, local_path
+from api.resources import COMPACT, link
 from api.state import State
 from kg.namespaces import (
     DCAT,
@@ -80,7 +79,7 @@ async def stats(state: State) -> Stats:
     """Computed once per version of the data (the counts scan the store)."""
     if state.stats is None or state.stats[0] != state.pool.gen:
         gen = state.pool.gen
-        state.stats = (gen, await asyncio.to_thread(compute, await state.view(), state.base))
+        state.stats = (gen, await state.read(lambda view: compute(view, state.base)))
     result: Stats = state.stats[1]
     return result
 
@@ -145,4 +144,4 @@ async def home(request: Request) -> Response:
     state: State = request.app.state.kg
     s = await stats(state)
     return page("home.html", title="diplomacy-kg", s=s, base=state.base,
-                local=lambda v: local_path(state, v) or v, compact=COMPACT.iri)
+                local=lambda v: link(state, v), compact=COMPACT.iri)

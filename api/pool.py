@@ -56,6 +56,14 @@ class _Proc:
         with contextlib.suppress(ProcessLookupError):
             self.proc.kill()
 
+    async def end(self) -> None:
+        """Kill the process and wait until it is gone, its pipes closed."""
+        self.kill()
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        with contextlib.suppress(Exception):
+            await self.proc.wait()
+
 
 @dataclass
 class Answer:
@@ -68,6 +76,13 @@ class StartError(RuntimeError):
     pass
 
 
+class BrokenAnswer(RuntimeError):
+    """A streamed answer broke off after its first bytes were sent."""
+
+
+COMMENTED = frozenset({"nt", "nq", "ttl", "trig"})   # answer formats where '# ...' is a comment
+
+
 async def spawn(*args: str) -> _Proc:
     """Start ``python -m <args>`` and wait for its K frame (sandboxed and ready) or F frame (why not)."""
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", *args, stdin=asyncio.subprocess.PIPE,
@@ -78,8 +93,7 @@ async def spawn(*args: str) -> _Proc:
     except asyncio.IncompleteReadError:
         kind, payload = b"", b"it exited while starting"
     if kind != b"K":
-        p.kill()
-        await proc.wait()
+        await p.end()
         raise StartError(f"{args[0]} did not start: {payload.decode(errors='replace')}")
     return p
 
@@ -97,6 +111,7 @@ class Pool:
     _waiting: deque[asyncio.Future[_Proc]] = field(default_factory=deque)
     _live: int = 0                    # workers running or starting
     _procs: set[_Proc] = field(default_factory=set)
+    _dying: set[_Proc] = field(default_factory=set)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _writer: _Proc | None = None
 
@@ -122,13 +137,10 @@ class Pool:
     async def stop(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        procs = list(self._procs) + ([self._writer] if self._writer else [])
-        for p in procs:
-            p.kill()
-        for p in procs:
-            with contextlib.suppress(Exception):
-                await p.proc.wait()
+        procs = [*self._procs, *self._dying, *([self._writer] if self._writer else [])]
+        await asyncio.gather(*(p.end() for p in procs))
         self._procs.clear()
+        self._dying.clear()
         self._idle.clear()
         self._writer = None
         self._live = 0
@@ -161,12 +173,21 @@ class Pool:
         self._idle.append(p)
 
     def _discard(self, p: _Proc) -> None:
+        """Stop a worker; it counts against the cap until it is gone, and the pool regrows to its size."""
         p.kill()
-        if p in self._procs:
-            self._procs.discard(p)
+        if p not in self._procs:
+            return
+        self._procs.discard(p)
+        self._dying.add(p)
+
+        async def bury() -> None:
+            await p.end()
+            self._dying.discard(p)
             self._live -= 1
-        if self._live < self.size:
-            self._grow()
+            if self._live < self.size:
+                self._grow()
+
+        self._background(bury())
 
     def _grow(self) -> None:
         """Start one more worker, if the cap allows; it goes to a waiting request or the idle list."""
@@ -178,7 +199,7 @@ class Pool:
             while True:
                 try:
                     p = await self._new()
-                except (OSError, StartError):
+                except (OSError, RuntimeError):   # StartError, or a spawn refused by the loop
                     await asyncio.sleep(0.5)
                     continue
                 self._release(p)
@@ -190,7 +211,7 @@ class Pool:
         while True:
             await asyncio.sleep(RETIRE_AFTER / 4)
             now = time.monotonic()
-            while self._live > self.size and self._idle and now - self._idle[0].idle_since > RETIRE_AFTER:
+            while len(self._procs) > self.size and self._idle and now - self._idle[0].idle_since > RETIRE_AFTER:
                 self._discard(self._idle.popleft())
 
     async def _acquire(self, deadline: float) -> _Proc:
@@ -257,21 +278,32 @@ class Pool:
         if kind != b"H":
             self._discard(p)
             raise HTTPError(500, f"query worker answered {kind!r}")
-        return Answer(pickle.loads(payload), b"", self._stream(p, deadline))
+        meta = pickle.loads(payload)
+        fmt = req.get("formats", {}).get(meta.get("kind", ""))
+        return Answer(meta, b"", self._stream(p, deadline, timeout, comments=fmt in COMMENTED))
 
-    async def _stream(self, p: _Proc, deadline: float) -> AsyncIterator[bytes]:
+    async def _stream(self, p: _Proc, deadline: float, timeout: float, *, comments: bool) -> AsyncIterator[bytes]:
+        """The rest of a streamed answer. One that breaks off (deadline, worker error) ends with an error
+        comment where the format has comments, and then the connection is dropped without the closing
+        chunk: a client sees a broken transfer, never a complete-looking 200."""
         loop = asyncio.get_running_loop()
         done = False
         try:
             while True:
-                kind, payload = await asyncio.wait_for(p.frame(), deadline - loop.time())
+                try:
+                    kind, payload = await asyncio.wait_for(p.frame(), deadline - loop.time())
+                except TimeoutError:
+                    kind, payload = b"A", f"query timed out after {timeout:g} s; this answer is incomplete".encode()
                 if kind == b"D":
                     yield payload
                 elif kind == b"E":
                     done = True
                     return
                 else:
-                    raise RuntimeError(f"answer broke off: {payload.decode(errors='replace')}")
+                    message = payload.decode(errors="replace")
+                    if comments:
+                        yield f"\n# ERROR: {message}\n".encode()
+                    raise BrokenAnswer(message)
         finally:
             if done:
                 self._release(p)
@@ -285,8 +317,7 @@ class Pool:
             await p.send(req)
             kind, payload = await p.frame()
         finally:
-            p.kill()
-            await p.proc.wait()
+            await p.end()
         if kind == b"X":
             raise HTTPError(*pickle.loads(payload))
         if kind != b"R":
@@ -332,5 +363,4 @@ class Pool:
     async def _stop_writer(self) -> None:
         w, self._writer = self._writer, None
         if w is not None:
-            w.kill()
-            await w.proc.wait()
+            await w.end()

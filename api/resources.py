@@ -15,16 +15,16 @@ base, whatever host the request reached.
 """
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.documents import HTML, RDF_OFFERS, choose, here, iri, page, rdf_response, require
+from api.documents import HTML, RDF_OFFERS, choose, here, iri, page, rdf_response, require, root
 from api.dumpwriter import Compactor
 from api.errors import HTTPError
 from api.formats import PREFIX_MAP
@@ -62,11 +62,17 @@ COMPACT = Compactor(PREFIX_MAP)   # rdf:type, schema:name ... as link text on pa
 
 def thing_iri(state: State, path: str) -> str:
     """The IRI a thing path stands for: /id/<kind>/<key> under the base, /topics/<key> (and the PLOVER and
-    CAMEO schemes) under their namespaces."""
+    CAMEO schemes) under their namespaces. 404 for a path that cannot be part of an IRI."""
     kind, _, rest = path.strip("/").partition("/")
     if kind in SCHEMES:
-        return str(SCHEMES[kind]) + rest if rest else str(SCHEMES[kind]).rstrip("/")
-    return f"{state.base}{kind}/{rest}"
+        value = str(SCHEMES[kind]) + rest if rest else str(SCHEMES[kind]).rstrip("/")
+    else:
+        value = f"{state.base}{kind}/{rest}"
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        raise HTTPError(404, f"no such thing: {path[:200]!r} cannot be part of an IRI ({exc})") from None
+    return value
 
 
 def document_rest(path: str) -> str:
@@ -87,6 +93,15 @@ def local_path(state: State, value: str) -> str | None:
             return path + value[len(prefix):]
     kind = next((k for k, ns in SCHEMES.items() if value == str(ns).rstrip("/")), None)
     return f"/{kind}" if kind else None
+
+
+def link(state: State, value: str) -> str:
+    """Where a page links an IRI: our local path, the IRI itself if it is http(s), else nowhere ("").
+    (javascript:, data: and other schemes are shown, never made clickable.)"""
+    local = local_path(state, value)
+    if local is not None:
+        return local
+    return value if value.startswith(("http://", "https://")) else ""
 
 
 @dataclass
@@ -140,7 +155,7 @@ def describe(store: ox.Store, value: str) -> Description | None:
 
 
 async def described(state: State, value: str) -> Description:
-    d = await asyncio.to_thread(describe, (await state.view()).ox, value)
+    d = await state.read(lambda view: describe(view.ox, value))
     require(d is not None, f"nothing is known about {value}")
     assert d is not None
     return d
@@ -154,7 +169,7 @@ async def thing(request: Request) -> Response:
     chosen = choose(request, [*RDF_OFFERS, HTML])
     rest = document_rest(path)
     target = f"/page/{rest}" if chosen == HTML else f"/data/{rest}.{EXTENSION_OF[chosen]}"
-    return RedirectResponse(str(request.base_url).rstrip("/") + target, 303, headers={"Vary": "Accept"})
+    return RedirectResponse(root(request).rstrip("/") + target, 303, headers={"Vary": "Accept"})
 
 
 def _rest(request: Request, prefix: str) -> str:
@@ -191,7 +206,7 @@ async def html_page(request: Request) -> Response:
     rest = _rest(request, "/page/")
     value = document_iri(state, rest)
     d = await described(state, value)
-    about = await asyncio.to_thread(profile, (await state.view()).ox, value)
+    about = await state.read(lambda view: profile(view.ox, value))
     groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
     for t in d.out:
         groups[t.subject].append(t)
@@ -200,15 +215,14 @@ async def html_page(request: Request) -> Response:
              "GeoNames": [v for v in sameas if v.startswith(str(GEONAMES))]}
     types = [t.object for t in d.out if t.subject == d.node and t.predicate == iri(RDF.type)]
     return page("resource.html", title=label(d, d.node) or d.node.value, d=d, about=about, groups=groups, types=types,
-                links=links, term=lambda t: term_html(state, t), local=lambda v: local_path(state, v) or v, alternates=[
+                links=links, term=lambda t: term_html(state, t), local=lambda v: link(state, v), alternates=[
                     (f"/data/{rest}.{ext}", media) for ext, media in EXTENSIONS.items()])
 
 
 def term_html(state: State, t: object) -> dict[str, str | None]:
     """How a template shows a term: text, and a link for IRIs (local paths for ours)."""
     if isinstance(t, ox.NamedNode):
-        return {"kind": "iri", "text": COMPACT.iri(t.value), "title": t.value,
-                "href": local_path(state, t.value) or t.value}
+        return {"kind": "iri", "text": COMPACT.iri(t.value), "title": t.value, "href": link(state, t.value) or None}
     if isinstance(t, ox.Literal):
         extra = f"@{t.language}" if t.language else ("" if t.datatype.value.endswith("#string")
                                                        else f" ({t.datatype.value.rsplit('#', 1)[-1]})")
@@ -217,16 +231,15 @@ def term_html(state: State, t: object) -> dict[str, str | None]:
 
 
 async def dataset(request: Request) -> Response:
-    return RedirectResponse(str(request.base_url) + ".well-known/void", 303, headers={"Vary": "Accept"})
+    return RedirectResponse(root(request) + ".well-known/void", 303, headers={"Vary": "Accept"})
 
 
 async def graph_iri(request: Request) -> Response:
     state: State = request.app.state.kg
     value = thing_iri(state, request.url.path)
-    if not (await state.view()).ox.contains_named_graph(ox.NamedNode(value)):
+    if not await state.read(lambda view: view.ox.contains_named_graph(ox.NamedNode(value))):
         raise HTTPError(404, f"no graph {value}")
-    url = request.url_for("graph_store").include_query_params(graph=value)
-    return RedirectResponse(str(url), 303)
+    return RedirectResponse(f"{root(request)}graphs?{urlencode({'graph': value})}", 303)
 
 
 async def vocabulary(request: Request) -> Response:
@@ -242,8 +255,7 @@ async def vocabulary(request: Request) -> Response:
     else:
         chosen = choose(request, [*RDF_OFFERS, HTML])
     g = ox.NamedNode(str(state.minter.graph(graph)))
-    view = (await state.view()).ox
-    triples = await asyncio.to_thread(lambda: [q.triple for q in view.quads_for_pattern(None, None, None, g)])
+    triples = await state.read(lambda view: [q.triple for q in view.ox.quads_for_pattern(None, None, None, g)])
     require(bool(triples), f"the {graph} graph is not in this store (run `kg ingest` once)")
     headers = {} if ext else {"Content-Location": f"/{name}.{'html' if chosen == HTML else EXTENSION_OF[chosen]}"}
     if chosen != HTML:

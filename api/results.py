@@ -6,6 +6,7 @@ after N rows. Formats: SPARQL 1.1 Query Results JSON, XML, CSV and TSV.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr
@@ -94,7 +95,25 @@ def _xml_term(t: object) -> str:
     raise TypeError(f"not an RDF term: {t!r}")
 
 
+# Characters XML 1.0 cannot carry, not even as character references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class Unrepresentable(ValueError):
+    pass
+
+
+def _xml_safe(rows: list[Row]) -> None:
+    for r in rows:
+        for t in r:
+            text = t.value if isinstance(t, ox.Literal | ox.NamedNode | ox.BlankNode) else str(t) if t else ""
+            if (m := _NOT_XML.search(text)) is not None:
+                raise Unrepresentable(f"the answer holds the character U+{ord(m.group()):04X}, which XML 1.0 cannot "
+                                      "carry: ask for application/sparql-results+json, text/csv or TSV")
+
+
 def write_xml(variables: list[str], rows: list[Row], write: Write) -> None:
+    _xml_safe(rows)
     names = [f"<binding name={quoteattr(v)}>" for v in variables]
     terms = Terms(_xml_term)
 

@@ -18,7 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-MAX_DEPTH = 128    # nesting of (), {}, []: deeper texts are refused before the parsers recurse on them
+# Nesting of (), {}, [] plus any run of unary operators or triple-term marks ("!!!!x", "<< <<"): the parsers
+# recurse on each level, and pyoxigraph's overflows its stack (a segfault) some thousands of levels down.
+MAX_DEPTH = 128
+_UNARY = frozenset("!+-^<")
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PN_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
@@ -78,9 +81,11 @@ class TooDeep(ValueError):
 
 
 def _checked(text: str) -> Iterator[Token]:
+    run = 0
     for tok in tokens(text):
-        if tok.depth >= MAX_DEPTH:
-            raise TooDeep(f"the request nests brackets more than {MAX_DEPTH} deep")
+        run = run + 1 if tok.kind == "other" and tok.text in _UNARY else 0
+        if tok.depth + run >= MAX_DEPTH:
+            raise TooDeep(f"the request nests brackets or operators more than {MAX_DEPTH} deep")
         yield tok
 
 

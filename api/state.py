@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from api.pool import Pool
 from kg.config import Settings
@@ -13,6 +14,8 @@ from kg.store import Store
 
 if TYPE_CHECKING:
     from api.dumps import DumpFiles
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,11 +36,20 @@ class State:
     def base(self) -> str:
         return self.minter.base
 
-    async def view(self) -> Store:
-        """The store as of the latest write, read-only (the writer process holds it read-write)."""
+    async def _fresh(self, stale: Store | None = None) -> Store:
         async with self._view_lock:
-            if self._view is None or self._view_gen != self.pool.gen:
+            if self._view is None or self._view is stale or self._view_gen != self.pool.gen:
                 gen = self.pool.gen
                 self._view = await asyncio.to_thread(Store, self.path, self.minter, read_only=True)
                 self._view_gen = gen
             return self._view
+
+    async def read(self, fn: Callable[[Store], T]) -> T:
+        """``fn`` on a read-only view of the store as of the latest write, in a thread. The writer process
+        holds the store; its compactions can remove a file an older view still names, so a read that
+        fails that way is tried once more on a fresh view."""
+        view = await self._fresh()
+        try:
+            return await asyncio.to_thread(fn, view)
+        except (OSError, RuntimeError):
+            return await asyncio.to_thread(fn, await self._fresh(stale=view))

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from api.dumpwriter import write_dump
 from api.formats import RDF_FORMATS, RESULT_FORMATS
-from api.results import WRITERS
+from api.results import WRITERS, Unrepresentable
 from api.sparqltext import Refused, TooDeep, first_line, inspect_query, refuse_fetching
 from kg.readonly import open_read_only
 from kg.sandbox import SandboxError, deny_network, limit_memory
@@ -108,7 +108,7 @@ class Worker:
                 raise ValueError(f"unknown operation {op!r}")
         except (Refused, TooDeep) as exc:
             self._fail(out, 400, str(exc))
-        except NotAcceptableHere as exc:
+        except (NotAcceptableHere, Unrepresentable) as exc:
             self._fail(out, 406, str(exc))
         except SyntaxError as exc:
             self._fail(out, 400, f"SPARQL syntax error: {first_line(str(exc))}")
@@ -140,8 +140,8 @@ class Worker:
 
     def query(self, req: dict[str, Any], out: Output) -> None:
         text = req["query"]
+        info = inspect_query(text)      # first: it refuses what nests too deeply for the parsers below
         refuse_fetching(text, update=False)
-        info = inspect_query(text)
         kwargs: dict[str, Any] = {"base_iri": req.get("base_iri")}
         if req.get("default_graphs") is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]

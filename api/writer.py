@@ -83,6 +83,8 @@ def parse_graph(parts: list[tuple[str, bytes, str | None]], name: ox.NamedNode |
                                         rename_blank_nodes=True)]
         except SyntaxError as exc:
             raise Failed(400, f"cannot parse the graph as {fmt}: {first_line(str(exc))}") from None
+    if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+        raise Failed(400, "triple terms (RDF 1.2) are not accepted by this Graph Store")
     return quads
 
 
@@ -107,8 +109,10 @@ def answer(out: IO[bytes], writer: Writer, req: dict[str, Any]) -> None:
 def update_error(exc: Exception) -> tuple[int, str]:
     """An update that parsed but cannot be applied: the client's mistake where oxigraph says so."""
     message = first_line(str(exc))
-    if re.search(r"already exists|does not exist|not exists", message):
-        return 400, f"the update cannot be applied: {message}"
+    if "does not exist" in message:
+        return 404, f"the update cannot be applied: {message} (SILENT ignores that)"
+    if "already exists" in message:
+        return 400, f"the update cannot be applied: {message} (SILENT ignores that)"
     return 500, f"the write failed: {message}"
 
 

@@ -30,6 +30,14 @@ def _env_int(name: str, default: int) -> int:
     return int(_env_float(name, default))
 
 
+def _public_url(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if not raw.startswith(("http://", "https://")):
+        raise SystemExit(f"KG_PUBLIC_URL must be an absolute http(s) URL, not {raw!r}")
+    return raw if raw.endswith("/") else raw + "/"
+
+
 @dataclass(frozen=True)
 class Settings:
     store: Path = field(default_factory=lambda: Path(os.environ.get("KG_STORE", "data/store")))
@@ -39,6 +47,7 @@ class Settings:
     query_timeout: float = field(default_factory=lambda: _env_float("KG_QUERY_TIMEOUT", 30.0))
     max_rows: int = field(default_factory=lambda: _env_int("KG_MAX_ROWS", 100_000))
     max_body_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_BODY", 10 * 1024 * 1024))
+    public_url: str | None = field(default_factory=lambda: _public_url(os.environ.get("KG_PUBLIC_URL")))
     max_query_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_QUERY", 64 * 1024))
     # address space of each query worker and of the writer; RocksDB alone reserves about 0.5 GB of it
     worker_memory: int = field(default_factory=lambda: _env_int("KG_WORKER_MEMORY", 2 * 1024 ** 3))
@@ -46,4 +55,6 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             object.__setattr__(self, "base_iri", self.base_iri + "/")
+        if self.public_url is not None and not self.public_url.endswith("/"):
+            object.__setattr__(self, "public_url", self.public_url + "/")
 

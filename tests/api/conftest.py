@@ -52,7 +52,9 @@ def serve(path: Path, **settings: object) -> Live:
     """A server on the store at ``path``; no Store may hold it open read-write (the server's writer will)."""
     s = Settings(store=path, **settings)  # type: ignore[arg-type]
     port = free_port()
-    config = uvicorn.Config(create_app(path, s, workers=2), host="127.0.0.1", port=port, log_level="warning")
+    # asyncio, not uvloop: several test servers share this process, and uvloop refuses two loops spawning at once
+    config = uvicorn.Config(create_app(path, s, workers=2), host="127.0.0.1", port=port, log_level="warning",
+                            loop="asyncio")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -160,7 +160,8 @@ def test_the_row_cap_holds_whatever_limit_the_text_seems_to_have(client: httpx.C
 
 def test_every_worker_and_the_writer_run_under_seccomp(client: httpx.Client, auth: dict[str, str],
                                                        live: Live) -> None:
-    r = client.post("/sparql", data={"update": "INSERT DATA { <http://ex/s> <http://ex/p> 'w' }"}, headers=auth)
+    update = "INSERT DATA { GRAPH <http://ex/g> { <http://ex/s> <http://ex/p> 'w' } }"
+    r = client.post("/sparql", data={"update": update}, headers=auth)
     assert r.status_code == 204
     pool = live.server.config.app.state.kg.pool  # type: ignore[attr-defined]
     pids = [p.proc.pid for p in pool._procs] + [pool._writer.proc.pid]
