@@ -127,6 +127,18 @@ def split_lines(text: str, start: int, markdown: bool) -> list[Line]:
     a Markdown heading or list item is a block of its own)."""
     out: list[Line] = []
     block, prev = 0, start
+    if 0 < start < len(text) and text[start - 1] not in "\r\n":
+        # ``start`` is inside a line (the rest of a seed line): that rest is a line of its own
+        end = min((i for i in (text.find("\n", start), text.find("\r", start)) if i >= 0), default=len(text))
+        b, e = start, end
+        while b < e and text[b].isspace():
+            b += 1
+        while e > b and text[e - 1].isspace():
+            e -= 1
+        if e > b:
+            out.append(Line(b, e, block))
+            prev = e
+        start = end
     for m in _NONBLANK.finditer(text, start):
         b, e = m.start(1), m.end(1)
         gap = text[prev:b]
@@ -231,7 +243,8 @@ def _choose_headline(text: str, lines: list[Line]) -> Line | None:
     long = [x for x in titles if words(text[x.begin:x.end]) >= 4]
     if long:
         return max(long, key=lambda x: (words(text[x.begin:x.end]), -x.begin))
-    return next((x for x in titles if not text[x.begin:x.end].isupper()), None)
+    return next((x for x in titles if not text[x.begin:x.end].isupper()
+                 and not hd.outlet_like(text[x.begin:x.end])), None)
 
 
 def _title_span(text: str, line: Line) -> Span:
