@@ -26,6 +26,7 @@ _SEED_FIRST = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{1,2}-\d{1,2})\b[ \t]*([^\r\
 _FRONT = re.compile(r"[ \t]*(title|date|published|source|publisher|outlet|author|byline|url|link|canonical|tags|"
                     r"section|category|lang|language|description|summary)[ \t]*:[ \t]*([^\r\n]*)", re.IGNORECASE)
 _FENCE = re.compile(r"[ \t]*---[ \t]*$")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
 _ISO_LIKE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
@@ -82,8 +83,7 @@ def decode(data: bytes | str, source: str) -> str:
     if not text.strip():
         raise ArticleError(f"{source}: empty article (no text)")
     sample = text[:4096]
-    control = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v") or 0x7F <= ord(c) < 0xA0
-                  or c == "\ufffd" or 0xD800 <= ord(c) <= 0xDFFF)
+    control = len(_CONTROL.findall(sample))
     if control > max(3, len(sample) // 20):
         raise ArticleError(f"{source}: binary input ({control} control characters in the first "
                            f"{len(sample)}), not a text article")

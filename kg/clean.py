@@ -28,6 +28,7 @@ class Pattern:
     action: str               # line | list | end | caption
     regex: re.Pattern[str]
     note: str
+    hints: tuple[str, ...]    # one of these must be in the (lower-cased) line for an unanchored pattern to be tried
 
 
 @cache
@@ -36,8 +37,9 @@ def patterns() -> tuple[Pattern, ...]:
     for row in (DATA_DIR / "furniture.tsv").read_text(encoding="utf-8").splitlines():
         if not row.strip() or row.startswith(("#", "class\t")):
             continue
-        cls, action, pattern, note = row.split("\t")
-        out.append(Pattern(cls, action, re.compile(pattern, re.IGNORECASE), note))
+        cls, action, pattern, note, hint = row.split("\t")
+        hints = tuple(h for h in hint.split(",") if h)
+        out.append(Pattern(cls, action, re.compile(pattern, re.IGNORECASE), note, hints))
     return tuple(out)
 
 
@@ -47,31 +49,44 @@ _MENU_SPLIT = re.compile(r"\s*[|·•›»]\s*|\s{2,}|\s+[>/]\s+")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$|[\"”’]$")
 _CREDIT_OUTLET = re.compile(r"/\s*([A-Z][^/()\r\n]{1,40}?)\s*\)?\s*\.?$")
 _TRAILING_CREDIT = re.compile(r"[.!?]\s+((?:[A-Z][\w'’&.-]*(?:/[\w'’ &.-]+)?\s?){1,4})$")
+_DIGIT = re.compile(r"\d")
+_NUMBERED = re.compile(r"\d{1,2}[.)]\s")
+_MARKED_MENU = re.compile(r"[|·•›»]|\s[>/]\s")
 _ITEM = re.compile(r"^\s*(?:[-*•·▪►>]|\d{1,2}[.)])\s+|^In [\"“]")
 
 
 def key(line: str) -> str:
     """A line as the furniture patterns see it: no bullets, no Markdown emphasis, no surrounding space."""
+    if line[:1].isalpha() and (line[-1:].isalnum() or line[-1:] in ".)]”\""):
+        if not _NUMBERED.match(line):
+            return line.strip()
     return _EMPHASIS.sub("", _BULLET.sub("", line))
 
 
 @cache
-def _combined() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The furniture patterns as two expressions, those anchored at the line's start (tried there only) and the
-    others, so that a line costs two passes whatever the number of patterns."""
+def _anchored() -> tuple[re.Pattern[str], tuple[Pattern, ...], re.Pattern[str]]:
+    """The patterns anchored at a line's start as one expression (tried there once), the others, and the union
+    of the others' hints (a line with none of them is spared every unanchored pattern)."""
     rows = list(enumerate(patterns()))
-    anchored = "|".join(f"(?P<p{i}>{p.regex.pattern[1:]})" for i, p in rows if p.regex.pattern.startswith("^"))
-    loose = "|".join(f"(?P<p{i}>{p.regex.pattern})" for i, p in rows if not p.regex.pattern.startswith("^"))
-    return re.compile(anchored, re.IGNORECASE), re.compile(loose, re.IGNORECASE)
+    one = "|".join(f"(?P<p{i}>{p.regex.pattern[1:]})" for i, p in rows if p.regex.pattern.startswith("^"))
+    loose = tuple(p for p in patterns() if not p.regex.pattern.startswith("^"))
+    hints = "|".join(re.escape(h) for p in loose for h in p.hints) if all(p.hints for p in loose) else ""
+    return re.compile(one, re.IGNORECASE), loose, re.compile(hints)
 
 
 def furniture(line: str) -> Pattern | None:
     text = key(line)
     if not text or len(text) > _LONG:
         return None
-    anchored, loose = _combined()
-    m = anchored.match(text) or loose.search(text)
-    return patterns()[int(m.lastgroup[1:])] if m is not None and m.lastgroup else None
+    anchored, loose, hinted = _anchored()
+    m = anchored.match(text)
+    if m is not None and m.lastgroup:
+        return patterns()[int(m.lastgroup[1:])]
+    lower = text.lower()
+    if not hinted.search(lower):
+        return None
+    return next((p for p in loose if (not p.hints or any(h in lower for h in p.hints)) and p.regex.search(text)),
+                None)
 
 
 def is_menu(line: str) -> bool:
@@ -80,7 +95,7 @@ def is_menu(line: str) -> bool:
     if len(text) > 200:
         return False
     items = [i for i in _MENU_SPLIT.split(text) if i]
-    marked = re.search(r"[|·•›»]|\s[>/]\s", text) is not None
+    marked = _MARKED_MENU.search(text) is not None
     if len(items) < (2 if marked else 3):
         return False
     return all(len(i) <= 32 and len(i.split()) <= 4 and not _SENTENCE_END.search(i) for i in items) \
@@ -168,6 +183,8 @@ def classify(text: str, line: Line, header: bool) -> None:
     if not header or line.kind != TEXT:
         return
     line.read = 2
+    if len(raw) > 200:
+        return                # bylines, banners and menus are short
     by = hd.byline(raw)
     if by is not None:
         line.kind, line.byline = BYLINE, by
@@ -181,7 +198,9 @@ def _split_leading_date(text: str, lines: list[Line]) -> list[Line]:
     """'Tuesday, 11 April 2023 UN chief arrives in Mogadishu': a date banner run into the next line."""
     out: list[Line] = []
     for n, line in enumerate(lines):
-        first = hd.stamps(text, line.begin, min(line.end, line.begin + 120), limit=1) if n < _HEADER_LINES else []
+        head = min(line.end, line.begin + 40)
+        dated = n < _HEADER_LINES and _DIGIT.search(text, line.begin, head) is not None
+        first = hd.stamps(text, line.begin, min(line.end, line.begin + 120), limit=1) if dated else []
         if first and hd.is_date_line(text[line.begin:first[0].end]) and not hd.is_date_line(text[line.begin:line.end]):
             rest = line.begin + first[0].end - line.begin
             while rest < line.end and text[rest] in " \t|,·•—–-:":
