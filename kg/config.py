@@ -38,6 +38,12 @@ def _public_url(raw: str | None) -> str | None:
     return raw if raw.endswith("/") else raw + "/"
 
 
+def max_article_bytes() -> int:
+    """The largest article the reader takes (KG_MAX_ARTICLE, bytes; default 2 MB): larger files are reported
+    and skipped, never read."""
+    return _env_int("KG_MAX_ARTICLE", 2 * 1024 * 1024)
+
+
 @dataclass(frozen=True)
 class Settings:
     store: Path = field(default_factory=lambda: Path(os.environ.get("KG_STORE", "data/store")))
