@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from api import articles, dumps, graphs, meta, resources, sparql
+from api import articles, dumps, graphs, meta, openapi, resources, sparql
 from api.documents import page
 from api.errors import HTTPError, plain
 from api.middleware import Guard, GZipExceptDumps
@@ -55,12 +55,16 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
     def route(path: str, endpoint: Callable[..., Awaitable[Response]], methods: list[str], summary: str,
               **kwargs: Any) -> None:
         listed = kwargs.pop("include_in_schema", True)
-        parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                      for name in re.findall(r"{(\w+)(?::path)?}", path)]
+        in_path = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                   for name in re.findall(r"{(\w+)(?::path)?}", path)]
         for method in methods:   # one route per method: OpenAPI wants one operation id each
+            described = openapi.doc(path, method)
+            extra = described.get("openapi_extra", {})
+            extra["parameters"] = in_path + extra.get("parameters", [])
             app.add_api_route(path, endpoint, methods=[method], summary=summary,
-                              include_in_schema=listed and method != "HEAD",
-                              openapi_extra={"parameters": parameters} if parameters else None,
+                              include_in_schema=listed and method != "HEAD", responses=described["responses"],
+                              response_class=Response, status_code=min(described["responses"]),
+                              openapi_extra=extra if extra["parameters"] or len(extra) > 1 else None,
                               operation_id=method.lower() + re.sub(r"\W+", "_", path).rstrip("_"), **kwargs)
         app.add_api_route(path, _options(methods), methods=["OPTIONS"], include_in_schema=False)
 
@@ -76,7 +80,7 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
     route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")
     for scheme in ("/id", *(f"/{kind}" for kind in resources.SCHEMES)):
         for path in ((scheme + "/{rest:path}",) if scheme == "/id" else (scheme, scheme + "/{rest:path}")):
-            route(path, resources.thing, methods=READ, summary="A thing: 303 to its page or data", status_code=303)
+            route(path, resources.thing, methods=READ, summary="A thing: 303 to its page or data")
     route("/dataset", resources.dataset, methods=READ, summary="The dataset: 303 to its VoID description")
     route("/page/{rest:path}", resources.html_page, methods=READ, summary="A thing's HTML page")
     route("/data/{rest:path}", resources.data, methods=READ,
