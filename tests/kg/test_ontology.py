@@ -16,6 +16,7 @@ from kg.graph import AGREEMENT_CLASSES, ORG_CLASSES
 from kg.graph import EVENT_CLASSES as EVENT_CLASSES_BUILT
 from kg.iris import Minter
 from kg.namespaces import (
+    CAMEO,
     DCTERMS,
     DIP,
     DIPSH,
@@ -53,6 +54,11 @@ PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProper
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
     return Graph().parse(ONTOLOGY_DIR / "diplomacy.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def cameo() -> Graph:
+    return Graph().parse(ONTOLOGY_DIR / "cameo.ttl", format="turtle")
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +136,34 @@ def test_event_class_is_a_diplomatic_event_with_a_cameo_code(name: str, ontology
     cls = DIP[name]
     assert (cls, RDF.type, OWL.Class) in ontology
     assert DIP.DiplomaticEvent in set(ontology.transitive_objects(cls, RDFS.subClassOf)) - {cls}
-    codes = [str(c) for c in ontology.objects(cls, DIP.cameoCode)]
-    assert codes and all(re.fullmatch(r"\d{2,4}", c) for c in codes), codes
+    codes = list(ontology.objects(cls, DIP.cameoCode))
+    assert codes and all(str(c).startswith(str(CAMEO)) and re.fullmatch(r"\d{2,4}", str(c)[len(str(CAMEO)):])
+                         for c in codes), codes
+
+
+@pytest.mark.parametrize("name", EVENT_CLASSES)
+def test_event_class_cameo_codes_are_concepts_of_the_cameo_scheme(name: str, ontology: Graph, cameo: Graph) -> None:
+    for code in ontology.objects(DIP[name], DIP.cameoCode):
+        assert (code, RDF.type, SKOS.Concept) in cameo
+        assert (code, SKOS.inScheme, URIRef(str(CAMEO).rstrip("/"))) in cameo
+        assert str(cameo.value(code, SKOS.notation)) == str(code)[len(str(CAMEO)):]
+        assert _english(cameo, code, SKOS.prefLabel)
+
+
+def _cameo_root(cameo: Graph, code: Node) -> Node:
+    return cameo.value(code, SKOS.broader) or code
+
+
+@pytest.mark.parametrize("name", EVENT_CLASSES)
+def test_cameo_codes_lead_to_the_plover_categories_of_their_class(name: str, ontology: Graph, cameo: Graph) -> None:
+    categories = set(ontology.objects(DIP[name], DIP.ploverCategory))
+    reached = set()
+    for code in ontology.objects(DIP[name], DIP.cameoCode):
+        root = _cameo_root(cameo, code)
+        assert set(cameo.objects(code, SKOS.broadMatch)) == (set() if root == code else
+                                                               set(cameo.objects(root, SKOS.closeMatch)))
+        reached |= set(cameo.objects(root, SKOS.closeMatch))
+    assert reached == categories
 
 
 # PLOVER has no category for CAMEO 01 (make public statement): the ontology says so in a skos:note.
@@ -144,7 +176,7 @@ def test_event_class_carries_a_plover_category_defined_in_the_ontology(name: str
     categories = list(ontology.objects(cls, DIP.ploverCategory))
     if name in NO_PLOVER_CATEGORY:
         assert categories == []
-        assert all(str(c).startswith("01") for c in ontology.objects(cls, DIP.cameoCode))
+        assert all(str(c).startswith(str(CAMEO) + "01") for c in ontology.objects(cls, DIP.cameoCode))
         assert any("PLOVER" in str(n) for n in ontology.objects(cls, SKOS.note))
         return
     assert categories
