@@ -53,6 +53,18 @@ ORG_CLASSES: dict[str, str] = {
 }
 
 
+_REFERENCE_POSTS: dict[int, tuple[gz.Gazetteer, str, frozenset[str]]] = {}
+
+
+def reference_posts(minter: Minter, gaz: gz.Gazetteer) -> frozenset[str]:
+    """The IRI terms of the offices the reference graph describes (one per gazetteer office and holder)."""
+    cached = _REFERENCE_POSTS.get(id(gaz))
+    if cached is None or cached[0] is not gaz or cached[1] != minter.base:
+        posts = frozenset(iri(minter.post(t.office, t.of)) for t in gaz.office_terms)
+        cached = _REFERENCE_POSTS[id(gaz)] = (gaz, minter.base, posts)
+    return cached[2]
+
+
 def _confidence(value: float) -> str:
     return literal(Decimal(str(round(value, 3))))
 
@@ -193,8 +205,6 @@ class _Builder:
         add((act, _PROV.wasAssociatedWith, agent))
         add((act, _DIP.extractorName, literal(kg.EXTRACTOR_NAME)))
         add((act, _DIP.extractorVersion, literal(kg.__version__)))
-        add((agent, _RDF.type, _DIP.Extractor))
-        add((agent, _SCHEMA.name, literal(kg.EXTRACTOR_NAME)))
 
     def countries(self) -> None:
         for c in self.f.countries:
@@ -233,10 +243,12 @@ class _Builder:
         add((h, _ORG.organization, of))
         post = iri(m.post(office.title, office.of))
         add((h, _DIP.post, post))
-        # Posts of gazetteer offices are described in the reference graph; an article may name others.
-        add((post, _RDF.type, _DIP.Post))
-        add((post, _DIP.officeTitle, literal(office.title)))
-        add((post, _ORG.postIn, of))
+        # Posts of gazetteer offices are described in the reference graph (saying it again here would put the
+        # same triples in two graphs); an article may name others.
+        if post not in reference_posts(m, self.gaz):
+            add((post, _RDF.type, _DIP.Post))
+            add((post, _DIP.officeTitle, literal(office.title)))
+            add((post, _ORG.postIn, of))
         self.fact(h, office.span)
 
     def organizations(self) -> None:

@@ -125,7 +125,7 @@ def _office_term(add: Callable[[Triple], None], minter: Minter, gaz: gz.Gazettee
     add((post, _DIP.officeTitle, literal(t.office)))
     add((post, _RDFS.label, literal(f"{t.office} of {of_name}", lang="en")))
     add((post, _ORG.postIn, of))
-    add((post, _ORG.holder, person))
+    add((post, _ORG.heldBy, person))
     term = iri(minter.membership(t.person, t.office, t.of, t.start.isoformat()))
     add((term, _RDF.type, _DIP.OfficeHolding))
     add((term, _ORG.member, person))
