@@ -21,9 +21,17 @@ EXAMPLES = {
     "Classes and how many things each has": _example(
         "SELECT ?class (COUNT(DISTINCT ?thing) AS ?things)\nWHERE { ?thing a ?class }\nGROUP BY ?class\n"
         "ORDER BY DESC(?things)"),
-    "People and the posts they hold": _example(
-        "SELECT ?person ?name ?post\nWHERE {\n  ?person a schema:Person ; schema:name ?name .\n"
-        "  OPTIONAL { ?membership org:member ?person ; org:post ?post }\n}\nLIMIT 100", "schema", "org"),
+    "People and the offices they held": _example(
+        "SELECT ?name ?office ?start ?end\nWHERE {\n  ?term org:member ?person ; dip:post ?post ; "
+        "schema:startDate ?start .\n  ?person schema:name ?name .\n  ?post rdfs:label ?office .\n"
+        "  OPTIONAL { ?term schema:endDate ?end }\n}\nORDER BY DESC(?start)\nLIMIT 100",
+        "dip", "org", "schema", "rdfs"),
+    "Diplomatic events and who took part": _example(
+        "SELECT ?date ?kind (GROUP_CONCAT(DISTINCT ?name; separator=\", \") AS ?actors) ?article\nWHERE {\n"
+        "  ?event a ?class ; dip:eventDate ?date ; sem:hasActor/schema:name ?name ; prov:wasDerivedFrom ?article .\n"
+        "  ?class rdfs:subClassOf+ dip:DiplomaticEvent ; rdfs:label ?kind .\n}\n"
+        "GROUP BY ?event ?date ?kind ?article\nORDER BY DESC(?date)\nLIMIT 100",
+        "dip", "sem", "schema", "prov", "rdfs"),
     "Articles, newest first": _example(
         "SELECT ?article ?headline ?published\nWHERE { ?article schema:headline ?headline ; "
         "schema:datePublished ?published }\nORDER BY DESC(?published)\nLIMIT 50", "schema"),

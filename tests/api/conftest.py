@@ -75,12 +75,14 @@ def new_store(path: Path, update: str | None = None) -> Path:
     return path
 
 
-def seeded_store(path: Path, seed: Path) -> Path:
-    """The seed article through the real pipeline, plus the hand-written fixture graphs."""
+def seeded_store(path: Path, seed: Path, fixture: bool = True) -> Path:
+    """The seed article through the real pipeline, plus (unless ``fixture`` is false) the hand-written fixture
+    graphs."""
     from kg.pipeline import Ingester
     store = Store(path)
     Ingester(store, None, workers=1).run([seed])
-    store.ox.load(path=str(DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
+    if fixture:
+        store.ox.load(path=str(DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
     store.flush()
     return path
 
@@ -95,6 +97,20 @@ def live(store: Path) -> Iterator[Live]:
     server = serve(store, api_token=TOKEN, query_timeout=3.0, max_rows=50)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def seed_live(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[Live]:
+    """A server over the seed article as the pipeline stores it, and nothing else (read-only)."""
+    server = serve(seeded_store(tmp_path_factory.mktemp("seed") / "store", seed_path, fixture=False))
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def seed_client(seed_live: Live) -> Iterator[httpx.Client]:
+    with seed_live.client() as c:
+        yield c
 
 
 @pytest.fixture()
