@@ -131,10 +131,22 @@ def describe(store: ox.Store, value: str) -> Description | None:
                 if limit is not None and len(target) >= limit:
                     return
 
+    hashed = value + "#"
     add(d.out, store.quads_for_pattern(node, None, None, None))
     if store.contains_named_graph(node):   # an article: its hash things live in its graph
-        hashed = value + "#"
         add(d.out, (q for q in store.quads_for_pattern(None, None, None, node) if q.subject.value.startswith(hashed)))
+    # Hash things described elsewhere (a term of office's #term and #start): those the description reaches.
+    expanded = {node}
+    todo = [t.object for t in d.out if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(hashed)]
+    while todo:
+        child = todo.pop()
+        if child in expanded:
+            continue
+        expanded.add(child)
+        start = len(d.out)
+        add(d.out, store.quads_for_pattern(child, None, None, None))
+        todo += [t.object for t in d.out[start:] if isinstance(t.object, ox.NamedNode)
+                 and t.object.value.startswith(hashed)]
     add(d.incoming, store.quads_for_pattern(None, None, node, None), INCOMING_LIMIT)
     if not d.out and not d.incoming:
         return None
@@ -161,10 +173,23 @@ async def described(state: State, value: str) -> Description:
     return d
 
 
+def concept_spelled(store: ox.Store, value: str) -> str | None:
+    """The concept IRI that ``value`` names in another letter case (``topics/cybersecurity``), if any."""
+    folded = value.casefold()
+    for q in store.quads_for_pattern(None, iri(RDF.type), iri(SKOS.Concept), None):
+        if q.subject.value.casefold() == folded and q.subject.value != value:
+            return str(q.subject.value)
+    return None
+
+
 async def thing(request: Request) -> Response:
     state: State = request.app.state.kg
     path = request.url.path
     value = thing_iri(state, path)
+    if path.strip("/").split("/", 1)[0] in SCHEMES:
+        canonical = await asyncio.to_thread(concept_spelled, state.store.ox, value)
+        if canonical is not None and (target := local_path(state, canonical)) is not None:
+            return RedirectResponse(str(request.base_url).rstrip("/") + target, 301)
     await described(state, value)
     chosen = choose(request, [*RDF_OFFERS, HTML])
     rest = document_rest(path)
