@@ -187,9 +187,9 @@ async def thing(request: Request) -> Response:
     path = request.url.path
     value = thing_iri(state, path)
     if path.strip("/").split("/", 1)[0] in SCHEMES:
-        canonical = await asyncio.to_thread(concept_spelled, state.store.ox, value)
+        canonical = await state.read(lambda view: concept_spelled(view.ox, value))
         if canonical is not None and (target := local_path(state, canonical)) is not None:
-            return RedirectResponse(str(request.base_url).rstrip("/") + target, 301)
+            return RedirectResponse(root(request).rstrip("/") + target, 301)
     await described(state, value)
     chosen = choose(request, [*RDF_OFFERS, HTML])
     rest = document_rest(path)

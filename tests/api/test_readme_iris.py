@@ -38,7 +38,10 @@ def test_the_table_lists_every_kind_of_iri() -> None:
 
 @pytest.fixture(scope="module")
 def article_hex(seed_live: Live) -> str:
-    return next(seed_live.store.article_iris()).rsplit("/", 1)[-1]
+    q = "SELECT ?a WHERE { ?a a <https://w3id.org/dipkg/ontology#NewsArticle> }"
+    with seed_live.client() as c:
+        rows = c.get("/sparql", params={"query": q}).json()["results"]["bindings"]
+    return str(rows[0]["a"]["value"]).rsplit("/", 1)[-1]
 
 
 @pytest.mark.parametrize("relative", readme_iris())
