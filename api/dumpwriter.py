@@ -1,8 +1,8 @@
 """Whole-dataset downloads, written to a file by a worker process straight from the store, graph by graph.
 
-Triple formats (N-Triples, Turtle) carry the union of all graphs, one graph after another (a triple
-stated in two graphs appears twice, which changes nothing in RDF); N-Quads and TriG keep the graphs;
-JSON-LD is compacted against the context published at /context.jsonld.
+Triple formats (N-Triples, Turtle) carry the union of all graphs as one graph, each triple once however many
+graphs state it (kg.merge); N-Quads and TriG keep the graphs; JSON-LD keeps the graphs too, compacted with the
+context it embeds (the one published at /context.jsonld).
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 import pyoxigraph as ox
+
+from kg.merge import graphs, merged, write_ntriples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -35,30 +37,23 @@ class Gzip:
         self.out.write(self.z.flush())
 
 
-def graphs(store: ox.Store) -> Iterator[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
-    yield ox.DefaultGraph()
-    yield from sorted(store.named_graphs(), key=str)
-
-
 def write_dump(store: ox.Store, req: dict[str, Any]) -> None:
     """Write the dump ``req["name"]`` (nt, nt.gz, nq.gz, trig, ttl, jsonld) to the file ``req["path"]``."""
     with open(req["path"], "wb", buffering=1 << 20) as out:
         _write(store, req["name"], req["prefixes"], req["context"], out)
 
 
-def _write(store: ox.Store, name: str, prefixes: dict[str, str], context: str, out: IO[bytes]) -> None:
+def _write(store: ox.Store, name: str, prefixes: dict[str, str], context: dict[str, Any], out: IO[bytes]) -> None:
     sink: Any = Gzip(out) if name.endswith(".gz") else out
     kind = name.removesuffix(".gz")
     if kind == "nt":
-        for g in graphs(store):
-            store.dump(sink, ox.RdfFormat.N_TRIPLES, from_graph=g)
+        write_ntriples(store, sink)
     elif kind == "nq":
         store.dump(sink, ox.RdfFormat.N_QUADS)
     elif kind == "trig":
         store.dump(sink, ox.RdfFormat.TRIG, prefixes=prefixes)
     elif kind == "ttl":
-        triples = (q.triple for g in graphs(store) for q in store.quads_for_pattern(None, None, None, g))
-        ox.serialize(triples, sink, ox.RdfFormat.TURTLE, prefixes=prefixes)
+        ox.serialize(merged(store), sink, ox.RdfFormat.TURTLE, prefixes=prefixes)
     elif kind == "jsonld":
         write_jsonld(store, prefixes, context, sink)
     else:
@@ -113,9 +108,9 @@ class Compactor:
         return list(nodes.values())
 
 
-def write_jsonld(store: ox.Store, prefixes: dict[str, str], context: str, out: Any) -> None:
+def write_jsonld(store: ox.Store, prefixes: dict[str, str], context: dict[str, Any], out: Any) -> None:
     c = Compactor(prefixes)
-    out.write(b'{"@context":' + json.dumps(context).encode() + b',"@graph":[')
+    out.write(b'{"@context":' + json.dumps(context).encode() + b',\n"@graph":[')
     sep = b""
     for g in graphs(store):
         nodes = c.nodes(store.quads_for_pattern(None, None, None, g))

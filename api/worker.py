@@ -30,6 +30,7 @@ from api.results import WRITERS, Unrepresentable
 from api.sparqltext import Refused, TooDeep, first_line, inspect_query, refuse_fetching
 from kg.readonly import open_read_only
 from kg.sandbox import SandboxError, deny_network, limit_memory
+from kg.setquery import distinct_matches, query_form
 
 CHUNK = 256 * 1024
 FRAME = struct.Struct(">cI")
@@ -150,7 +151,10 @@ class Worker:
         # A query's own FROM names its dataset; the union default graph would override it.
         if req.get("union") and not info.has_dataset:
             kwargs["use_default_graph_as_union"] = True
-        result = self.store.query(text, **kwargs)
+        try:   # a default graph made of several graphs is one graph: each triple matches once (kg.setquery)
+            result = self.store.query(distinct_matches(text), **kwargs)
+        except SyntaxError:
+            result = self.store.query(text, **kwargs)   # errors are reported on the text as sent
         if isinstance(result, ox.QueryBoolean):
             fmt = _format(req, out, "boolean")
             result.serialize(out, RESULT_FORMATS[fmt])
@@ -164,11 +168,13 @@ class Worker:
             WRITERS[fmt]([v.value for v in result.variables], rows, out.write)
         else:
             fmt = _format(req, out, "graph")
+            if query_form(text) == "DESCRIBE":   # pyoxigraph describes with each graph's copy of a triple
+                result = list(dict.fromkeys(result))
             if fmt in ("nq", "trig"):
                 triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result)
                 ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=req.get("prefixes"))
-            elif fmt == "ttl":   # prefixes for people reading Turtle, through Python
-                ox.serialize(result, out, RDF_FORMATS[fmt], prefixes=req.get("prefixes"))
+            elif fmt == "ttl" or isinstance(result, list):   # Turtle with prefixes for people, through Python
+                ox.serialize(result, out, RDF_FORMATS[fmt], prefixes=req.get("prefixes") if fmt == "ttl" else None)
             else:                # all in Rust
                 result.serialize(out, RDF_FORMATS[fmt])
 

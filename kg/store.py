@@ -16,9 +16,11 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from kg.iris import Minter
+from kg.merge import merged
 from kg.namespaces import DCTERMS, DIP, XSD
 from kg.rdf import Triple, ntriples, to_oxigraph
 from kg.readonly import open_read_only
+from kg.setquery import distinct_matches
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "nt": ox.RdfFormat.N_TRIPLES,
@@ -200,10 +202,13 @@ class Store:
         return None
 
     def query(self, sparql: str, *, union: bool = True, **kwargs: Any) -> Any:
+        """A query; on the union of all graphs (``union``) each triple matches once (kg.setquery)."""
+        if union:
+            sparql = distinct_matches(sparql)
         return self.ox.query(sparql, use_default_graph_as_union=union, **kwargs)
 
     def export(self, fmt: str, out: IO[bytes]) -> None:
-        """The whole dataset; triple formats get the union of all graphs."""
+        """The whole dataset; triple formats get the union of all graphs, each triple once."""
         try:
             rdf_format = FORMATS[fmt]
         except KeyError:
@@ -211,7 +216,7 @@ class Store:
         if fmt in QUAD_FORMATS:
             self.ox.dump(out, rdf_format)
         else:
-            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.ox), out, rdf_format)
+            ox.serialize(merged(self.ox), out, rdf_format)
 
 
 def _insert_data(quads: list[ox.Quad]) -> str:
