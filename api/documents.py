@@ -1,6 +1,7 @@
 """Small RDF documents the server writes itself (service description, VoID, resource data), and pages."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from api.dumpwriter import Compactor
 from api.errors import HTTPError, not_acceptable
-from api.formats import GRAPH, MEDIA, PREFIX_MAP, RDF_FORMATS
+from api.formats import GRAPH, JSONLD_CONTEXT, MEDIA, PREFIX_MAP, RDF_FORMATS
 from api.negotiation import NotAcceptable, negotiate
 
 RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
@@ -32,6 +34,8 @@ def iri(value: object) -> ox.NamedNode:
 
 
 def serialize(triples: Iterable[ox.Triple], name: str) -> bytes:
+    if name == "jsonld":
+        return compact_jsonld(triples)
     fmt = RDF_FORMATS[name]
     if name in ("nq", "trig"):
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
@@ -44,6 +48,12 @@ def root(request: Request) -> str:
     no cache behind a proxy can be poisoned through it), else the URL the request reached."""
     public: str | None = request.app.state.kg.settings.public_url
     return public or str(request.base_url)
+
+
+def compact_jsonld(triples: Iterable[ox.Triple]) -> bytes:
+    """A JSON-LD document with its context embedded: compact IRIs, one node object per subject."""
+    nodes = Compactor(PREFIX_MAP).nodes(iter(triples))  # type: ignore[arg-type]
+    return json.dumps({"@context": JSONLD_CONTEXT, "@graph": nodes}, ensure_ascii=False).encode()
 
 
 def here(request: Request) -> str:

@@ -19,7 +19,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from api.documents import HTML, RDF_OFFERS, choose, iri, page, rdf_response, root
 from api.errors import HTTPError
-from api.formats import PREFIX_MAP
+from api.formats import JSONLD_CONTEXT, PREFIX_MAP
 from api.state import State
 from kg.namespaces import DCAT, DCTERMS, FORMATS, IANA, RDF, VOID, XSD
 from kg.store import Store
@@ -44,14 +44,14 @@ DUMPS = {d.file: d for d in [
     Dump("dataset.nq.gz", "application/n-quads", "N-Quads", "N-Quads, one graph per article, gzip", True),
     Dump("dataset.trig", "application/trig", "TriG", "TriG, one graph per article"),
     Dump("dataset.ttl", "text/turtle", "Turtle", "Turtle, all graphs merged"),
-    Dump("dataset.jsonld", "application/ld+json", "JSON-LD", "JSON-LD compacted with /context.jsonld"),
+    Dump("dataset.jsonld", "application/ld+json", "JSON-LD", "JSON-LD, one graph per article, its context embedded"),
 ]}
 WRITER_NAMES = {"dataset.nt": "nt", "dataset.nt.gz": "nt.gz", "dataset.nq.gz": "nq.gz", "dataset.trig": "trig",
                 "dataset.ttl": "ttl", "dataset.jsonld": "jsonld"}
 
 
 def context_document() -> dict[str, object]:
-    return {"@context": {"@version": 1.1, **PREFIX_MAP}}
+    return {"@context": JSONLD_CONTEXT}
 
 
 @dataclass
@@ -74,7 +74,7 @@ class DumpFiles:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(target.suffix + ".part")
             await state.pool.run_once({"op": "dump", "name": WRITER_NAMES[name], "path": str(tmp),
-                                       "prefixes": PREFIX_MAP, "context": f"{state.base}context.jsonld"})
+                                       "prefixes": PREFIX_MAP, "context": JSONLD_CONTEXT})
             os.replace(tmp, target)
             for old in self.folder.glob(f"*.{name}"):
                 if old != target:

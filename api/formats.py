@@ -6,6 +6,9 @@ import pyoxigraph as ox
 from kg.namespaces import PREFIXES
 
 PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
+# The JSON-LD context of every JSON-LD document the server writes (embedded, so that any loader reads it as is;
+# also published at /context.jsonld): the prefixes, each a term that compact IRIs use.
+JSONLD_CONTEXT: dict[str, object] = {"@version": 1.1, **PREFIX_MAP}
 
 # SELECT results: media type -> short name (the name the worker uses).
 SOLUTIONS: dict[str, str] = {

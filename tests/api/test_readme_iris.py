@@ -8,8 +8,8 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 
-from api.conftest import Live
 from kg.config import DEFAULT_BASE_IRI
+from tests.api.conftest import Live
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
