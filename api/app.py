@@ -86,7 +86,8 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
     route("/data/{rest:path}", resources.data, methods=READ,
           summary="A thing's description (RDF by Accept or extension)")
     route("/graph/{rest:path}", resources.graph_iri, methods=READ, summary="A graph IRI: 303 to the Graph Store")
-    for name in ("/ontology", "/ontology.{ext}", "/shapes", "/shapes.{ext}"):
+    for name in ("/ontology", "/ontology.{ext}", "/ontology/{version}", "/shapes", "/shapes.{ext}",
+                 "/shapes/{version}"):
         route(name, resources.vocabulary, methods=READ, summary="Ontology and shapes documentation (HTML, RDF)")
     route("/docs", _docs, methods=READ, summary="This documentation", include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -268,10 +268,12 @@ async def graph_iri(request: Request) -> Response:
 
 
 async def vocabulary(request: Request) -> Response:
-    """The ontology (/ontology) or the shapes (/shapes): hash IRIs, so the document answers directly."""
+    """The ontology (/ontology) or the shapes (/shapes): hash IRIs, so the document answers directly; their
+    owl:versionIRI (/ontology/0.1.0) answers with the same document while it is the current version."""
     state: State = request.app.state.kg
     path = request.url.path
-    name, _, ext = path.strip("/").partition(".")
+    name, _, version = path.strip("/").partition("/")
+    name, _, ext = name.partition(".")
     value, graph = (ONTOLOGY_IRI, "ontology") if name == "ontology" else (SHAPES_IRI, "shapes")
     if ext:
         if ext not in EXTENSIONS and ext != "html":
@@ -282,6 +284,10 @@ async def vocabulary(request: Request) -> Response:
     g = ox.NamedNode(str(state.minter.graph(graph)))
     triples = await state.read(lambda view: [q.triple for q in view.ox.quads_for_pattern(None, None, None, g)])
     require(bool(triples), f"the {graph} graph is not in this store (run `kg ingest` once)")
+    if version:
+        current = next((t.object.value for t in triples if t.subject == ox.NamedNode(value)
+                        and t.predicate == iri(OWL.versionIRI)), None)
+        require(current == f"{value}/{version}", f"no version {version} of {value} here; this is {current}")
     headers = {} if ext else {"Content-Location": f"/{name}.{'html' if chosen == HTML else EXTENSION_OF[chosen]}"}
     if chosen != HTML:
         return rdf_response(triples, chosen, headers)

@@ -1,7 +1,10 @@
 """Live servers on loopback for the API tests: uvicorn in a thread, the store on disk in a temp folder."""
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -122,3 +125,57 @@ def client(live: Live) -> Iterator[httpx.Client]:
 @pytest.fixture()
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
+
+
+@dataclass
+class Served:
+    """`kg serve` in a process of its own over a store whose base IRI is the server's own address, so that every
+    IRI in the data is a URL that dereferences here (for linked-data clients, link traversal and browsers)."""
+    url: str
+    path: Path
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def base(self) -> str:
+        return self.url + "/"
+
+
+def start_kg_serve(path: Path, port: int, **env: str) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(path), "--port", str(port)],
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=5)
+            return proc
+        except httpx.TransportError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("kg serve did not start") from None
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[Served]:
+    from kg.pipeline import Ingester
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    path = tmp_path_factory.mktemp("served") / "store"
+    store = Store(path, Minter(url + "/"))
+    Ingester(store, None, workers=1).run([seed_path])
+    store.flush()
+    del store
+    proc = start_kg_serve(path, port, KG_BASE_IRI=url + "/")
+    yield Served(url, path, proc)
+    proc.terminate()
+    proc.wait(30)
+
+
+@pytest.fixture(scope="session")
+def seed_served(seed_live: Live) -> Iterator[str]:
+    """`kg serve` in a process of its own over the seed-only store (default base IRI): its URL."""
+    port = free_port()
+    proc = start_kg_serve(seed_live.path, port)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(30)
