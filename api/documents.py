@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, Response
 
 from api.dumpwriter import Compactor
 from api.errors import HTTPError, not_acceptable
-from api.formats import GRAPH, JSONLD_CONTEXT, MEDIA, PREFIX_MAP, RDF_FORMATS
+from api.formats import GRAPH, JSONLD_CONTEXT, JSONLD_STREAMING, MEDIA, PREFIX_MAP, RDF_FORMATS
 from api.negotiation import NotAcceptable, negotiate
 
 RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
@@ -63,7 +63,8 @@ def here(request: Request) -> str:
 
 def rdf_response(triples: Iterable[ox.Triple], media: str, headers: dict[str, str] | None = None) -> Response:
     name = GRAPH[media]
-    return Response(serialize(triples, name), media_type=MEDIA[name], headers={"Vary": "Accept", **(headers or {})})
+    served = JSONLD_STREAMING if name == "jsonld" else MEDIA[name]
+    return Response(serialize(triples, name), media_type=served, headers={"Vary": "Accept", **(headers or {})})
 
 
 def page(template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:

@@ -19,7 +19,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from api.documents import HTML, RDF_OFFERS, choose, iri, page, rdf_response, root
 from api.errors import HTTPError
-from api.formats import JSONLD_CONTEXT, PREFIX_MAP
+from api.formats import JSONLD_CONTEXT, JSONLD_STREAMING, PREFIX_MAP
 from api.state import State
 from kg.namespaces import DCAT, DCTERMS, FORMATS, IANA, RDF, VOID, XSD
 from kg.store import Store
@@ -35,7 +35,9 @@ class Dump:
 
     @property
     def served_as(self) -> str:
-        return "application/gzip" if self.gzip else self.media
+        if self.gzip:
+            return "application/gzip"
+        return JSONLD_STREAMING if self.format == "JSON-LD" else self.media
 
 
 DUMPS = {d.file: d for d in [

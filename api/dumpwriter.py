@@ -105,7 +105,9 @@ class Compactor:
                 node.setdefault("@type", []).append(self.node_ref(q.object))
             else:
                 node.setdefault(self.iri(p), []).append(self.value(q.object))
-        return list(nodes.values())
+        # The JSON-LD streaming profile's key order (@type, then @id, then the rest): streaming parsers such as
+        # Comunica's read the document in one pass instead of buffering it.
+        return [{"@type": n.pop("@type"), **n} if "@type" in n else n for n in nodes.values()]
 
 
 def write_jsonld(store: ox.Store, prefixes: dict[str, str], context: dict[str, Any], out: Any) -> None:

@@ -9,6 +9,10 @@ PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 # The JSON-LD context of every JSON-LD document the server writes (embedded, so that any loader reads it as is;
 # also published at /context.jsonld): the prefixes, each a term that compact IRIs use.
 JSONLD_CONTEXT: dict[str, object] = {"@version": 1.1, **PREFIX_MAP}
+# What the server's own JSON-LD documents are served as: they follow the JSON-LD streaming profile's key order.
+# Unquoted, as the JSON-LD Streaming note writes it and as Comunica's parser reads it (a quoted value it ignores,
+# and it then buffers the whole document: minutes for the dump instead of seconds).
+JSONLD_STREAMING = "application/ld+json; profile=http://www.w3.org/ns/json-ld#streaming"
 
 # SELECT results: media type -> short name (the name the worker uses).
 SOLUTIONS: dict[str, str] = {

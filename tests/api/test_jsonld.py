@@ -68,3 +68,15 @@ def test_the_published_context_is_the_embedded_one(seed_client: httpx.Client) ->
     published = seed_client.get("/context.jsonld").json()["@context"]
     for path in ("/dumps/dataset.jsonld", "/data/country/IND.jsonld"):
         assert seed_client.get(path).json()["@context"] == published
+
+
+def test_json_ld_is_served_in_the_streaming_profile_key_order(seed_client: httpx.Client) -> None:
+    """@context first, then in each node @type before @id: what lets Comunica's parser read the dump in one pass."""
+    for path in ("/dumps/dataset.jsonld", "/data/country/IND.jsonld"):
+        r = seed_client.get(path)
+        assert r.headers["content-type"].endswith("profile=http://www.w3.org/ns/json-ld#streaming")
+        doc = r.json()
+        assert next(iter(doc)) == "@context"
+        nodes = [n for top in doc["@graph"] for n in top.get("@graph", [top])]
+        typed = [list(n)[:2] for n in nodes if "@type" in n]
+        assert typed and all(keys == ["@type", "@id"] for keys in typed)
