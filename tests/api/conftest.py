@@ -179,3 +179,24 @@ def seed_served(seed_live: Live) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(30)
+
+
+NODE = Path(__file__).resolve().parents[1] / "node"
+
+
+@pytest.fixture(scope="session")
+def node_clients() -> Path:
+    """tests/node with its npm packages installed (npm ci, once per package-lock.json)."""
+    import hashlib
+    import shutil
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("the JavaScript clients need Node.js and npm on PATH")
+    stamp = NODE / "node_modules" / ".lock-sha256"
+    lock = hashlib.sha256((NODE / "package-lock.json").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != lock:
+        run = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NODE,
+                             capture_output=True, text=True, timeout=1200)
+        if run.returncode != 0:
+            pytest.skip(f"npm ci could not install the JavaScript clients: {run.stderr[-2000:]}")
+        stamp.write_text(lock)
+    return NODE
