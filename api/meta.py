@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from api.documents import RDF_OFFERS, choose, iri, page, rdf_response
 from api.dumps import dcat, root_url
+from api.pages import home_view
 from api.resources import COMPACT, link
 from api.state import State
 from kg.namespaces import (
@@ -158,5 +159,6 @@ async def void_description(request: Request) -> Response:
 async def home(request: Request) -> Response:
     state: State = request.app.state.kg
     s = await stats(state)
-    return page("home.html", title="diplomacy-kg", s=s, base=state.base,
+    h = await state.read(lambda view: home_view(view.ox, request.query_params.get("q", "")))
+    return page("home.html", title="diplomacy-kg", s=s, h=h, base=state.base,
                 local=lambda v: link(state, v), compact=COMPACT.iri)

@@ -28,6 +28,7 @@ from api.documents import HTML, RDF_OFFERS, choose, here, iri, page, rdf_respons
 from api.dumpwriter import Compactor
 from api.errors import HTTPError
 from api.formats import PREFIX_MAP
+from api.pages import article_view, country_view, title_of
 from api.profile import profile
 from api.state import State
 from kg.namespaces import (
@@ -52,7 +53,7 @@ from kg.namespaces import (
 
 EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
               "rdf": "application/rdf+xml"}
-EXTENSION_OF = {media: ext for ext, media in EXTENSIONS.items()}
+EXTENSION_OF = {**{media: ext for ext, media in EXTENSIONS.items()}, "application/json": "jsonld"}
 LABELS = [iri(p) for p in (RDFS.label, SKOS.prefLabel, SCHEMA.name, SCHEMA.headline, DCTERMS.title)]
 INCOMING_LIMIT = 500
 EVIDENCE_LIMIT = 200
@@ -231,17 +232,31 @@ async def html_page(request: Request) -> Response:
     rest = _rest(request, "/page/")
     value = document_iri(state, rest)
     d = await described(state, value)
-    about = await state.read(lambda view: profile(view.ox, value))
-    groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
-    for t in d.out:
-        groups[t.subject].append(t)
     sameas = [t.object.value for t in d.out if t.subject == d.node and t.predicate == iri(OWL.sameAs)]
     links = {"Wikidata": [v for v in sameas if v.startswith(str(WD))],
              "GeoNames": [v for v in sameas if v.startswith(str(GEONAMES))]}
     types = [t.object for t in d.out if t.subject == d.node and t.predicate == iri(RDF.type)]
-    return page("resource.html", title=label(d, d.node) or d.node.value, d=d, about=about, groups=groups, types=types,
-                links=links, term=lambda t: term_html(state, t), local=lambda v: link(state, v), alternates=[
-                    (f"/data/{rest}.{ext}", media) for ext, media in EXTENSIONS.items()])
+    common = {"d": d, "links": links, "term": lambda t: term_html(state, t), "alternates": [
+        (f"/data/{rest}.{ext}", media) for ext, media in EXTENSIONS.items()],
+        "local": lambda v: link(state, v)}
+    number = page_number(request)
+    groups: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+    for t in d.out:
+        groups[t.subject].append(t)
+    if iri(DIP.NewsArticle) in types and await state.read(lambda view: view.ox.contains_named_graph(d.node)):
+        a = await state.read(lambda view: article_view(view.ox, value, common["local"]))
+        return page("article.html", title=a.headline, a=a, groups=groups, **common)
+    title = await state.read(lambda view: title_of(view.ox, d.node)) or value
+    if iri(DIP.Country) in types:
+        c = await state.read(lambda view: country_view(view.ox, value, number))
+        return page("country.html", title=title, c=c, **common)
+    about = await state.read(lambda view: profile(view.ox, value))
+    return page("resource.html", title=title, about=about, groups=groups, types=types, page_no=number, **common)
+
+
+def page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
 
 
 def term_html(state: State, t: object) -> dict[str, str | None]:

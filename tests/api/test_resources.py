@@ -59,7 +59,10 @@ def test_an_article_page_describes_its_hash_things(client: httpx.Client) -> None
 
 def test_seed_entities_show_the_articles_they_appear_in(client: httpx.Client) -> None:
     page = client.get("/page/country/IND").text
-    assert "Articles it appears in" in page and "<blockquote>" in page
+    articles = page[page.index("<h2>Articles</h2>"):]
+    assert "India, UK Strengthening Cooperation" in articles.split("</section>")[0]
+    person = client.get("/page/person/narendra-modi").text
+    assert "Articles it appears in" in person and "<blockquote>" in person
 
 
 def test_a_person_page_lists_offices_events_and_quotes(client: httpx.Client) -> None:
