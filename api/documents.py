@@ -16,7 +16,7 @@ from api.errors import HTTPError, not_acceptable
 from api.formats import GRAPH, JSONLD_CONTEXT, JSONLD_STREAMING, MEDIA, PREFIX_MAP, RDF_FORMATS
 from api.negotiation import NotAcceptable, negotiate
 
-RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples", "application/json"]
 HTML = "text/html"
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]))

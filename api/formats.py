@@ -43,6 +43,7 @@ GRAPH: dict[str, str] = {
     "application/n-quads": "nq",
     "application/trig": "trig",
     "text/plain": "nt",
+    "application/json": "jsonld",      # a JSON client gets JSON-LD (served as application/ld+json)
 }
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
