@@ -60,11 +60,11 @@ def test_comunica_queries_the_endpoint(node_clients: Path, seed_live: Live) -> N
     assert count == distinct and int(str(count[0]["n"])) > 1000
 
 
-@pytest.mark.parametrize("dump", ["dataset.nt", "dataset.ttl", "dataset.jsonld"])
+@pytest.mark.parametrize("dump", ["dataset.nt", "dataset.ttl", "dataset.jsonld", "dataset.trig"])
 def test_comunica_reads_a_dump_as_served(dump: str, node_clients: Path, seed_live: Live) -> None:
-    # The JSON-LD dump keeps the graphs (one per article); the others are the merged graph.
+    # The JSON-LD and TriG dumps keep the graphs (one per article); the others are the merged graph.
     in_graphs = f"SELECT ?o WHERE {{ GRAPH ?g {{ <{MODI}> <{DIP.actsFor}> ?o }} }}"
-    query = in_graphs if dump == "dataset.jsonld" else ACTS_FOR
+    query = in_graphs if dump in ("dataset.jsonld", "dataset.trig") else ACTS_FOR
     rows = node(node_clients, "comunica.mjs", "sparql", query, f"{seed_live.url}/dumps/{dump}")
     assert rows == [{"o": INDIA}]
 
