@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.iris import Minter  # noqa: E402
 from kg.namespaces import DIP, SCHEMA, SEM  # noqa: E402
+from kg.setquery import distinct_matches, query_form  # noqa: E402
 
 
 def build(path: Path, target: int) -> None:
@@ -117,8 +118,11 @@ class Connection:
 
 
 def in_process(store: ox.Store, query: str, accept: str) -> int:
-    result = store.query(query, use_default_graph_as_union=True)
+    """The query as the server runs it: each triple of the union matched once, DESCRIBE without repeats."""
+    result = store.query(distinct_matches(query), use_default_graph_as_union=True)
     if isinstance(result, ox.QueryTriples):
+        if query_form(query) == "DESCRIBE":
+            return len(ox.serialize(list(dict.fromkeys(result)), format=ox.RdfFormat.N_TRIPLES) or b"")
         return len(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
     return len(result.serialize(format=RESULT[accept]) or b"")
 
