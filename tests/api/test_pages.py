@@ -138,3 +138,19 @@ def test_other_pages_load_cleanly(path: str, name: str, visit: Any) -> None:
     assert page.errors == [] and page.links_elsewhere() == []
     if name == "term":
         assert page.page.title().startswith("Narendra Modi as Prime Minister of India (2014-05-26")
+
+
+def test_yasgui_and_swagger_ui_run_under_the_content_security_policy(visit: Any) -> None:
+    """Pages allow no inline script (issue 8): the bundled widgets must still work, and a violation would be
+    a console error."""
+    query = visit("/sparql", "query-run")
+    assert "script-src 'self'" in query.page.evaluate("fetch('/sparql', {headers: {Accept: 'text/html'}})"
+                                                      ".then(r => r.headers.get('content-security-policy'))")
+    query.page.click("a.example >> nth=0")
+    query.page.click(".yasqe_queryButton")
+    query.page.wait_for_selector(".yasr .dataTable tbody tr, .yasr table tbody tr", timeout=30_000)
+    assert query.page.locator(".yasr table tbody tr").count() >= 1
+    docs = visit("/docs", "docs")
+    docs.page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    assert docs.page.locator(".swagger-ui .opblock").count() >= 10
+    assert query.errors == [] and docs.errors == []
