@@ -13,66 +13,37 @@ Two kinds of question, answered two ways:
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from kg.sparqllex import Tok, tokens, unescape
 
 # Nesting of (), {}, [] plus any run of unary operators or triple-term marks ("!!!!x", "<< <<"): the parsers
 # recurse on each level, and pyoxigraph's overflows its stack (a segfault) some thousands of levels down.
 MAX_DEPTH = 128
 _UNARY = frozenset("!+-^<")
 
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_PN_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
-_PLX = rf"(?:%[0-9A-Fa-f]{{2}}|{_PN_ESC})"
-_TOKEN = re.compile(rf"""
-    (?P<skip>\#[^\r\n]*
-        |'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
-        |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*"
-        |<[^<>"{{}}|^`\\\x00-\x20]*>
-        |[?$]\w+
-        |_:[\w.-]*
-        |\s+)
-    |(?P<word>[^\W\d][\w.-]*(?::(?:[\w:]|{_PLX})(?:[\w.:-]|{_PLX})*|:)?)
-    |(?P<pname>:(?:(?:[\w:]|{_PLX})(?:[\w.:-]|{_PLX})*)?)
-    |(?P<int>\d+)
-    |(?P<open>[{{(\[])
-    |(?P<close>[}})\]])
-    |(?P<other>.)
-""", re.VERBOSE | re.DOTALL)
-
-
-def unescape(text: str) -> str:
-    r"""The text with its \u and \U codepoint escapes decoded, as SPARQL does before it parses."""
-    def char(m: re.Match[str]) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
-    return _CODEPOINT.sub(char, text)
+_OPEN, _CLOSE = frozenset("{(["), frozenset("})]")
 
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    kind: str        # word | pname | int | open | close | other
-    text: str
-    start: int
+    tok: Tok
     depth: int       # bracket depth before the token
 
     @property
     def keyword(self) -> str:
-        return self.text.upper() if self.kind == "word" and ":" not in self.text else ""
+        return self.tok.word
 
 
-def tokens(text: str) -> Iterator[Token]:
+def depths(text: str) -> Iterator[Token]:
     depth = 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind == "skip":
-            continue
-        if kind == "close":
+    for tok in tokens(text):
+        if tok.kind == "punct" and tok.text in _CLOSE:
             depth = max(0, depth - 1)
-        yield Token(kind, m.group(), m.start(), depth)
-        if kind == "open":
+        yield Token(tok, depth)
+        if tok.kind == "punct" and tok.text in _OPEN:
             depth += 1
 
 
@@ -82,8 +53,8 @@ class TooDeep(ValueError):
 
 def _checked(text: str) -> Iterator[Token]:
     run = 0
-    for tok in tokens(text):
-        run = run + 1 if tok.kind == "other" and tok.text in _UNARY else 0
+    for tok in depths(text):
+        run = run + 1 if tok.tok.kind == "punct" and tok.tok.text in _UNARY else 0
         if tok.depth + run >= MAX_DEPTH:
             raise TooDeep(f"the request nests brackets or operators more than {MAX_DEPTH} deep")
         yield tok
@@ -120,10 +91,10 @@ def inspect_update(text: str) -> UpdateInfo:
         if kw in ("USING", "WITH"):
             has_dataset = True
         elif kw == "WHERE" and tok.depth == 0 and previous != "DELETE":
-            wheres.append(tok.start)
-        if tok.kind == "word":
+            wheres.append(tok.tok.start)
+        if tok.tok.kind == "word":
             previous = kw
-        elif tok.depth == 0 and tok.kind == "other" and tok.text == ";":
+        elif tok.depth == 0 and tok.tok.kind == "punct" and tok.tok.text == ";":
             previous = ""
     return UpdateInfo(text, has_dataset, tuple(wheres))
 

@@ -17,64 +17,20 @@ reports its errors, as it would have.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from kg.sparqllex import Tok, tokens, unescape
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDF_FIRST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
 RDF_REST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
 RDF_NIL = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>"
 
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_TOKEN = re.compile(rf"""
-    (?P<skip>\s+|\#[^\r\n]*)
-    |(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
-        |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
-    |(?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-    |(?P<var>[?$]\w+)
-    |(?P<bnode>_:\w(?:[\w.-]*[\w-])?)
-    |(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-    |(?P<dt>\^\^)
-    |(?P<num>[+-]?(?:\d*\.\d+(?:[eE][+-]?\d+)?|\d+\.\d*[eE][+-]?\d+|\d+(?:[eE][+-]?\d+)?))
-    |(?P<pname>(?:[^\W\d_](?:[\w.-]*[\w-])?)?:(?:(?:[\w:]|{_PLX})(?:(?:[\w.:-]|{_PLX})*(?:[\w:-]|{_PLX}))?)?)
-    |(?P<word>[^\W\d]\w*)
-    |(?P<punct>\|\||&&|!=|<=|>=|.)
-""", re.VERBOSE | re.DOTALL)
 _TERM_KINDS = frozenset({"var", "iri", "pname", "string", "num", "bnode"})
 
 
 class Unreadable(ValueError):
     """The text is not a query this reader can follow."""
-
-
-@dataclass(frozen=True, slots=True)
-class Tok:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-    @property
-    def word(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
-
-
-def tokens(text: str) -> list[Tok]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "punct"
-        if kind != "skip":
-            out.append(Tok(kind, m.group(), m.start(), m.end()))
-    return out
-
-
-def unescape(text: str) -> str:
-    r"""The text with its \u and \U escapes decoded, as SPARQL does before anything else."""
-    def char(m: re.Match[str]) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
-    return _CODEPOINT.sub(char, text)
 
 
 # Property paths: ("link", text) | ("inv", p) | ("seq", [p...]) | ("alt", [p...]) | ("mod", p, "*"|"+"|"?")
