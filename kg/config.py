@@ -57,6 +57,8 @@ class Settings:
     max_query_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_QUERY", 64 * 1024))
     # address space of each query worker and of the writer; RocksDB alone reserves about 0.5 GB of it
     worker_memory: int = field(default_factory=lambda: _env_int("KG_WORKER_MEMORY", 2 * 1024 ** 3))
+    # seconds reading and extracting one article may take (a batch of n: this + n/4 s); past it, it is stopped
+    article_timeout: float = field(default_factory=lambda: _env_float("KG_ARTICLE_TIMEOUT", 60.0))
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
