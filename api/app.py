@@ -18,34 +18,47 @@ from starlette.staticfiles import StaticFiles
 from api import articles, dumps, graphs, meta, openapi, resources, sparql
 from api.documents import page
 from api.errors import HTTPError, plain
+from api.extractors import Extractors
 from api.middleware import Guard, GZipExceptDumps
 from api.pool import Pool
 from api.state import State
 from kg.config import Settings
 from kg.iris import Minter
+from kg.serving import ServeLock
 
 STATIC = Path(__file__).parent / "static"
 READ, ALL = ["GET", "HEAD"], ["GET", "HEAD", "POST", "PUT", "DELETE"]
 
 
-def create_app(path: Path | str, settings: Settings, *, workers: int | None = None) -> FastAPI:
+def create_app(path: Path | str, settings: Settings, *, workers: int | None = None, url: str = "") -> FastAPI:
     """The server of the store at ``path`` (which must exist): it never opens the store read-write itself;
-    its writer process does, on the first write."""
+    its writer process does, on the first write. While it runs it holds ``<store>.serving`` (kg.serving), which
+    tells the CLI that the store is served, and where (``url``)."""
     path = Path(path)
     if not (path / "CURRENT").exists():
         raise ValueError(f"no store at {path}: create it first (kg ingest, or kg serve --create)")
     pool = Pool(str(path), workers or max(2, os.cpu_count() or 2), memory=settings.worker_memory,
                 base=settings.base_iri)
+    # Extractors take a core each, like kg ingest's workers; started on the first article posted.
+    extractors = Extractors(settings.base_iri, max(1, min(os.cpu_count() or 1, 8)), settings.worker_memory)
     state = State(path, Minter(settings.base_iri), settings, pool,
-                  dumps.DumpFiles(path.with_name(path.name + ".dumps")))
+                  dumps.DumpFiles(path.with_name(path.name + ".dumps")), extractors)
+
+    lock = ServeLock(path)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            lock.acquire(url)
+        except PermissionError:
+            pass           # a store in a folder this user cannot write: nothing can write it, so nothing to tell
         await pool.start()
         try:
             yield
         finally:
             await pool.stop()
+            await extractors.stop()
+            lock.release()
 
     app = FastAPI(title="diplomacy-kg", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="Diplomacy news as linked data: SPARQL 1.1, "
@@ -75,6 +88,8 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
           name="graph_store")
     route("/articles", articles.post_article, methods=["POST"],
           summary="Add an article (raw text): 201, or 422 + SHACL report")
+    route("/articles/batch", articles.post_batch, methods=["POST"],
+          summary="Add many articles (NDJSON or tar): 200 + what became of each")
     route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
     route("/dumps/{name}", dumps.download, methods=READ, summary="One download (ETag, Last-Modified, Range)")
     route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from api.extractors import Extractors
 from api.pool import Pool
 from kg.config import Settings
 from kg.iris import Minter
@@ -25,9 +26,8 @@ class State:
     settings: Settings
     pool: Pool
     dumps: DumpFiles
+    extractors: Extractors
     stats: tuple[int, Any] | None = None          # (pool generation, api.meta.Stats)
-    pipeline: Any = None                          # kg.pipeline.Worker for POST /articles, made on first use
-    pipeline_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _view: Store | None = None
     _view_gen: int = -1
     _view_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

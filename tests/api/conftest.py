@@ -56,8 +56,8 @@ def serve(path: Path, **settings: object) -> Live:
     s = Settings(store=path, **settings)  # type: ignore[arg-type]
     port = free_port()
     # asyncio, not uvloop: several test servers share this process, and uvloop refuses two loops spawning at once
-    config = uvicorn.Config(create_app(path, s, workers=2), host="127.0.0.1", port=port, log_level="warning",
-                            loop="asyncio")
+    config = uvicorn.Config(create_app(path, s, workers=2, url=f"http://127.0.0.1:{port}"), host="127.0.0.1",
+                            port=port, log_level="warning", loop="asyncio")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.cli import main
 from kg.identity import article_key, normal_headline, normal_url
 from kg.iris import Minter, text_hash
 from kg.namespaces import DIP, PROV, SCHEMA
@@ -127,3 +128,17 @@ def test_the_source_path_and_url_are_recorded(worker: Worker) -> None:
     a = f"<{built.article}>"
     assert (a, f"<{DIP.readFrom}>", '"feeds/harbour/story.txt"') in built.triples
     assert (a, f"<{SCHEMA.url}>", "<https://www.harbour.example/news/border-pact/?utm_source=feed>") in built.triples
+
+
+def test_kg_ingest_id_replaces_an_article_whose_identity_changed(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store")
+    one, two = tmp_path / "v1.txt", tmp_path / "v2.txt"
+    one.write_text(STORY, encoding="utf-8")
+    two.write_text(STORY.replace("sign a border pact", "agree on border pact"), encoding="utf-8")  # new headline
+    assert main(["ingest", str(one), "--store", store, "--id", "desk/2023/0314-border"]) == 0
+    assert main(["ingest", str(two), "--store", store, "--id", "desk/2023/0314-border"]) == 0
+    assert "1 replaced" in capsys.readouterr().out
+    assert len(list(Store(store, read_only=True).article_iris())) == 1
+    assert main(["ingest", str(one), str(two), "--store", store, "--id", "x"]) == 2
+    assert "--id names one article" in capsys.readouterr().err
