@@ -184,15 +184,25 @@ def test_skipped_files_are_named_beside_the_articles_ingested(tmp_path: Path, se
     assert "1 added" in out and "skipped 1 file(s)" in err and "photo.jpg" in err
 
 
-def test_serve_refuses_a_store_that_does_not_exist_unless_told_to_create_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["serve", "--store", str(tmp_path / "typo")]) == 2
-    assert "--create" in _one_line(capsys.readouterr().err)
+def test_serve_refuses_a_store_that_does_not_exist_unless_told_to_create_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    try:
+        done = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "--store", str(tmp_path / "typo"), "--port",
+                               "18799"], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("kg serve served a store that does not exist")
+    assert done.returncode == 2 and "--create" in _one_line(done.stderr)
     assert not (tmp_path / "typo").exists()
 
 
 @pytest.mark.parametrize("port", ["99999", "0", "http"])
-def test_serve_refuses_a_port_outside_1_to_65535(port: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        main(["serve", "--port", port])
-    assert exc.value.code == 2 and "not a TCP port" in capsys.readouterr().err
+def test_serve_refuses_a_port_outside_1_to_65535(port: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    try:
+        done = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "--create", "--store", str(tmp_path / "s"),
+                               "--port", port], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"kg serve took port {port}")
+    assert done.returncode == 2 and "not a TCP port" in done.stderr
