@@ -172,10 +172,12 @@ def served(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterato
 
 
 @pytest.fixture(scope="session")
-def seed_served(seed_live: Live) -> Iterator[str]:
-    """`kg serve` in a process of its own over the seed-only store (default base IRI): its URL."""
+def seed_served(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[str]:
+    """`kg serve` in a process of its own over a seed-only store (default base IRI) like seed_live's, a store of its
+    own (a store is served by one server at a time): its URL."""
     port = free_port()
-    proc = start_kg_serve(seed_live.path, port)
+    proc = start_kg_serve(seeded_store(tmp_path_factory.mktemp("seed-served") / "store", seed_path, fixture=False),
+                          port)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(30)
