@@ -227,9 +227,15 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    skipped: list[Path] = []
+    paths = article_paths(args.paths, skipped)
+    if skipped:
+        _say_skipped(skipped)
+    if not paths:
+        raise UsageError(f"no article files in {', '.join(str(p) for p in args.paths)}")
     worker = Worker(settings.base_iri, args.engine)
     bad = 0
-    for path in article_paths(args.paths):
+    for path in paths:
         (outcome, _), = worker.chunk([str(path)])[0]
         if outcome.status == "unreadable":
             bad += 1
