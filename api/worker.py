@@ -28,9 +28,9 @@ from api.dumpwriter import write_dump
 from api.formats import RDF_FORMATS, RESULT_FORMATS
 from api.results import WRITERS, Unrepresentable
 from api.sparqltext import Refused, TooDeep, first_line, inspect_query, refuse_fetching
-from kg.readonly import open_read_only
 from kg.sandbox import SandboxError, deny_network, die_with_parent, limit_memory
 from kg.setquery import distinct_matches, query_form
+from kg.snapshots import View
 
 CHUNK = 256 * 1024
 FRAME = struct.Struct(">cI")
@@ -93,13 +93,14 @@ class Worker:
     store: ox.Store
 
     def reopen(self) -> None:
-        self.store = open_read_only(self.path)
+        self.view = View(self.path)
+        self.store = self.view.ox
 
     def handle(self, req: dict[str, Any]) -> None:
         op = req["op"]
         out = Output(self.out, {})
         try:
-            if req.get("reopen"):
+            if self.view.stale:
                 self.reopen()
             if op == "query":
                 self._retrying(lambda: self.query(req, out), out)
@@ -123,7 +124,7 @@ class Worker:
             out.close()
 
     def _retrying(self, run: Any, out: Output) -> None:
-        # A read-only view can lose a file to the writer's compaction; a fresh view has the new one.
+        # A view of the live store (no server's writer running yet) can lose a file to a compaction.
         try:
             run()
         except (OSError, RuntimeError):

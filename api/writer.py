@@ -22,6 +22,7 @@ from api.worker import read_frame, start, write_frame
 from kg.iris import Minter
 from kg.sandbox import die_with_parent
 from kg.shared import ensure_shared
+from kg.snapshots import take
 from kg.store import Store
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
@@ -39,9 +40,17 @@ def graph_name(value: str | None) -> ox.NamedNode | ox.DefaultGraph:
 
 class Writer:
     def __init__(self, path: str, base: str) -> None:
+        self.path = path
         self.store = Store(path, Minter(base))
+        take(self.store.ox, path)
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+        """One write, then a checkpoint for the readers (kg.snapshots) before the answer goes out."""
+        meta = self._write(req)
+        take(self.store.ox, self.path)
+        return meta
+
+    def _write(self, req: dict[str, Any]) -> dict[str, Any]:
         op = req["op"]
         if op == "update":
             self.update(req["update"], req.get("base_iri"), req.get("using", []), req.get("using_named", []))
