@@ -218,7 +218,11 @@ def main() -> None:
     die_with_parent(parent)
     if not start(out, int(sys.argv[2]) if len(sys.argv) > 2 else 0):
         sys.exit(3)
-    worker = Worker(sys.argv[1], out)
+    try:
+        worker = Worker(sys.argv[1], out)
+    except OSError as exc:   # the store is unreadable, or written by a process that takes no checkpoints
+        write_frame(out, b"F", f"cannot read the store: {first_line(str(exc))}".encode())
+        sys.exit(3)
     write_frame(out, b"K")
     while True:
         try:

@@ -6,7 +6,8 @@ workers died. So a writer that others read (the server's writer process) takes a
 write (``Store.backup``: hard links and a flush, a few ms), into ``<store>.views/<n>``, and every reader
 opens the newest checkpoint, which nothing writes. A reader pins the checkpoint it holds with a shared
 lock on ``<n>.pin``; the writer deletes an older checkpoint only when it gets that lock exclusively, since
-a checkpoint deleted under a reader ran away too. The kernel drops a dead reader's lock.
+a checkpoint deleted under a reader ran away too. The kernel drops a dead reader's lock. A store that a
+process writes without checkpoints (``kg ingest``) is not read at all until it is done.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import struct
 import time
 from pathlib import Path
 
@@ -70,6 +72,29 @@ def prune(path: Path | str, keep: int) -> None:
             os.close(fd)
 
 
+_FLOCK = "hhqqi"        # struct flock: type, whence, start, len, pid
+
+
+class Busy(OSError):
+    """Another process writes the store and takes no checkpoints: reading it now is undefined."""
+
+
+def writer_pid(path: Path | str) -> int | None:
+    """The other process holding the store open read-write (RocksDB's lock on its LOCK file), if any."""
+    try:
+        fd = os.open(Path(path) / "LOCK", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        got = fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack(_FLOCK, fcntl.F_WRLCK, 0, 0, 0, 0))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    kind, _, _, _, pid = struct.unpack(_FLOCK, got)
+    return None if kind == fcntl.F_UNLCK else pid
+
+
 class View:
     """A read-only store: while a server serves it, its newest checkpoint, pinned while this object lives;
     otherwise the store itself."""
@@ -80,6 +105,10 @@ class View:
         for _ in range(50):
             self.number = _current(path)
             if self.number == 0:
+                pid = writer_pid(path)
+                if pid is not None:
+                    raise Busy(f"process {pid} is writing it (a kg ingest?): read it when that is done, or "
+                               f"serve it (kg serve reads it while it writes)")
                 self.ox = _open_live(str(path))
                 return
             with contextlib.suppress(FileNotFoundError):

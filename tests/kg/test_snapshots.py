@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg.serving import ServeLock
-from kg.snapshots import View, newest, prune, take, views_dir
+from kg.snapshots import Busy, View, newest, prune, take, views_dir
 
 G = ox.NamedNode("http://example.org/g")
 
@@ -79,3 +81,32 @@ def test_an_interrupted_checkpoint_is_cleared_and_never_read(served) -> None:
     assert newest(path) == 1
     take(store, path)
     assert not (views_dir(path) / "2.part").exists()
+
+
+@pytest.fixture
+def written_elsewhere(tmp_path: Path):
+    """A store another process holds open read-write, taking no checkpoints (as kg ingest does)."""
+    path = tmp_path / "store"
+    ox.Store(str(path)).flush()
+    proc = subprocess.Popen([sys.executable, "-c", f"import pyoxigraph as ox, sys; s = ox.Store({str(path)!r}); "
+                             "print('open', flush=True); sys.stdin.read()"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline() == "open\n"
+    yield path, proc.pid
+    proc.communicate("", timeout=30)
+
+
+def test_a_store_another_process_writes_without_checkpoints_is_not_read(written_elsewhere) -> None:
+    path, pid = written_elsewhere
+    with pytest.raises(Busy, match=f"process {pid} is writing it"):
+        View(path)
+
+
+@pytest.mark.parametrize("command", [["query", "ASK {}"], ["serve", "--port", "1"]])
+def test_the_cli_neither_reads_nor_serves_a_store_another_process_writes(written_elsewhere, command) -> None:
+    path, pid = written_elsewhere
+    kg = Path(sys.executable).with_name("kg")
+    r = subprocess.run([str(kg), command[0], "--store", str(path), *command[1:]], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 2
+    assert f"process {pid} is writing" in r.stderr
