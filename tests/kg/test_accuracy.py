@@ -1,8 +1,8 @@
-"""The extractor's accuracy on the development set and on held-out articles, scored as ../shared/eval scores it.
+"""The extractor's accuracy on the graded sets, scored as ../shared/eval scores it.
 
-The floors sit a little under the figures measured when they were last set (overall F1: dev 0.966, held-out
-0.878, second held-out 0.869), so that a change that makes extraction worse fails here, while the dev set's
-floors are the project's targets.
+``dev`` and ``web`` are copies of ``../shared/eval/dev`` and ``../shared/eval/web``; ``regression`` and
+``regression2`` are the project's own sets, whose misses have guided changes. The floors sit a little under
+the figures last measured, so that a change that makes extraction worse fails here.
 """
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from kg.iris import Minter
 from kg.pipeline import Worker
 
 EVAL = Path(__file__).parent / "data" / "eval"
+# set -> (overall F1 floor, floor for every field)
+FLOORS = {"dev": (0.95, 0.85), "web": (0.73, 0.45), "regression": (0.85, 0.75), "regression2": (0.83, 0.74)}
 
 
 def _scorer() -> ModuleType:
@@ -50,14 +52,9 @@ def _score(worker: Worker, folder: Path) -> dict[str, float]:
     return f1
 
 
-def test_dev_set_meets_the_targets(worker: Worker) -> None:
-    f1 = _score(worker, EVAL / "dev")
-    assert f1["overall"] >= 0.90, f1
-    assert all(v >= 0.75 for v in f1.values()), f1
-
-
-@pytest.mark.parametrize("folder", ["heldout", "heldout2"])
-def test_held_out_articles_stay_accurate(worker: Worker, folder: str) -> None:
+@pytest.mark.parametrize("folder", sorted(FLOORS))
+def test_graded_sets_stay_accurate(worker: Worker, folder: str) -> None:
+    overall, each = FLOORS[folder]
     f1 = _score(worker, EVAL / folder)
-    assert f1["overall"] >= 0.84, f1
-    assert all(v >= 0.70 for v in f1.values()), f1
+    assert f1["overall"] >= overall, f1
+    assert all(v >= each for v in f1.values()), f1
