@@ -12,11 +12,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.model import SUMMARY_EVENT_TYPES
 from kg.namespaces import sparql_prefixes
 from kg.rdf import Triple, to_oxigraph
 
-SUMMARY_EVENT_TYPES = ("Visit", "Meeting", "Summit", "PhoneCall", "AgreementSigning", "JointStatement", "Statement",
-                       "Sanction", "Protest")
 AGREEMENT_KINDS = {"MemorandumOfUnderstanding": "MemorandumOfUnderstanding", "Treaty": "Treaty",
                    "Agreement": "Agreement", "JointDeclaration": "JointStatement"}
 

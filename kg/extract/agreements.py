@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract.dates import find_dates
-from kg.extract.events import FoundEvent
+from kg.extract.doc import Doc, Frame
+from kg.extract.doc import FoundAgreement as Found
 from kg.extract.text import Sentence
 from kg.model import Span
 
@@ -52,54 +53,64 @@ class FoundAgreement:
     kind: str
     parties: list[str]
     span: Span
-    event: int                       # index into the event list
+    event: str                       # id of the signing or statement frame
     title: str | None = None
     subject: str | None = None
     subjects: list[str] = field(default_factory=list)
     confidence: float = 1.0
 
 
-def find_agreements(text: str, sentences: list[Sentence], events: list[FoundEvent]) -> list[FoundAgreement]:
+def find_agreements(doc: Doc) -> Doc:
+    """The agreement stage: the documents of the asserted signings and joint statements."""
     out: list[FoundAgreement] = []
-    for n, e in enumerate(events):
+    text, sentences = doc.text, doc.sentences
+    for e in doc.asserted():
         parties = sorted(e.countries())
         if e.type == "JointStatement":
             s = sentences[e.sentence]
-            m = re.search(r"\bjoint\s+(?:statement|declaration|communiqu[eé])\b", s.text, _I)
+            m = re.search(r"\b(?:joint\s+)?(?:statement|declaration|communiqu[eé])\b", s.text, _I)
             subj = _SUBJECT_AFTER.match(s.text, m.end()) if m else None
-            out.append(FoundAgreement("JointDeclaration", parties, e.span, n,
+            named = _declaration(text, s)
+            out.append(FoundAgreement("JointDeclaration", parties, e.span, e.id,
+                                      title=named.group("name") if named else None,
                                       subject=_clean(subj.group("subj")) if subj else None))
             continue
-        if e.type != "AgreementSigning":
-            continue
-        s = sentences[e.sentence]
-        found = _mention(text, s)
-        if found is None:
-            named = _declaration(text, s)
-            if named is not None:
-                out.append(FoundAgreement("JointDeclaration", parties, Span.of(text, named.start(), named.end()), n,
-                                          title=named.group("name"), confidence=0.9))
-            continue
-        kind, m = found
-        if _RATIFICATION.search(s.text) and kind != "Treaty":
-            continue
-        if _RATIFICATION.search(text[s.begin:m.start()]) and not re.search(r"accession", m.group(0), _I):
-            continue                                      # ratifying an existing agreement is not a new one
-        count = _count(m.group("count"), m.group("head"))
-        title = _title(text, s, m)
-        subject = _subject(text, s, m)
-        subjects = _elaboration(sentences, e.sentence)
-        span = _span(text, m)
-        if count and count > 1 and len(subjects) == count:
-            for subj in subjects:
-                out.append(FoundAgreement(kind, parties, span, n, subject=subj, subjects=[subj], confidence=0.8))
-        elif not any(a.event == n and a.kind == kind for a in out):
-            if subjects and not subject:
-                subject = "; ".join(subjects)
-            out.append(FoundAgreement(kind, parties, span, n, title=title, subject=subject, subjects=subjects,
-                                      confidence=0.9 if title or subject else 0.8))
-        out.extend(_further(text, sentences, e, n, parties, m, out))
-    return _dedupe(out)
+        if e.type == "AgreementSigning":
+            _signed(doc, e, parties, out)
+    doc.agreements = [Found(a.kind, tuple(a.parties), a.span, a.event, a.title, a.subject, a.confidence)
+                      for a in _dedupe(out)]
+    return doc
+
+
+def _signed(doc: Doc, e: Frame, parties: list[str], out: list[FoundAgreement]) -> None:
+    text, sentences = doc.text, doc.sentences
+    s = sentences[e.sentence]
+    found = _mention(text, s)
+    if found is None:
+        named = _declaration(text, s)
+        if named is not None:
+            out.append(FoundAgreement("JointDeclaration", parties, Span.of(text, named.start(), named.end()), e.id,
+                                      title=named.group("name"), confidence=0.9))
+        return
+    kind, m = found
+    if _RATIFICATION.search(s.text) and kind != "Treaty":
+        return
+    if _RATIFICATION.search(text[s.begin:m.start()]) and not re.search(r"accession", m.group(0), _I):
+        return                                        # ratifying an existing agreement is not a new one
+    count = _count(m.group("count"), m.group("head"))
+    title = _title(text, s, m)
+    subject = _subject(text, s, m)
+    subjects = _elaboration(sentences, e.sentence)
+    span = _span(text, m)
+    if count and count > 1 and len(subjects) == count:
+        for subj in subjects:
+            out.append(FoundAgreement(kind, parties, span, e.id, subject=subj, subjects=[subj], confidence=0.8))
+    elif not any(a.event == e.id and a.kind == kind for a in out):
+        if subjects and not subject:
+            subject = "; ".join(subjects)
+        out.append(FoundAgreement(kind, parties, span, e.id, title=title, subject=subject, subjects=subjects,
+                                  confidence=0.9 if title or subject else 0.8))
+    out.extend(_further(text, sentences, e, parties, m, out))
 
 
 def _mention(text: str, s: Sentence) -> tuple[str, re.Match[str]] | None:
@@ -122,12 +133,12 @@ def _declaration(text: str, s: Sentence) -> re.Match[str] | None:
     return next((d for d in _NAMED.finditer(text, s.begin, s.end) if d.group("name").endswith("Declaration")), None)
 
 
-def _further(text: str, sentences: list[Sentence], e: FoundEvent, n: int, parties: list[str],
-             first: re.Match[str], found: list[FoundAgreement]) -> list[FoundAgreement]:
+def _further(text: str, sentences: list[Sentence], e: Frame, parties: list[str], first: re.Match[str],
+             found: list[FoundAgreement]) -> list[FoundAgreement]:
     """Other documents the same signing names as new ones: '..., and the two governments signed an agreement on
     joint production of ammunition'; 'At the same ceremony, Russia and the UN signed a separate memorandum'."""
     out: list[FoundAgreement] = []
-    seen = {(a.kind, a.subject) for a in found if a.event == n}
+    seen = {(a.kind, a.subject) for a in found if a.event == e.id}
     # The first mention is the primary sentence's first, so only what follows it there, and other sentences.
     primary = sentences[e.sentence]
     others = {(sp.begin, sp.end) for sp in e.spans if sp.end <= primary.begin or sp.begin >= primary.end}
@@ -140,7 +151,7 @@ def _further(text: str, sentences: list[Sentence], e: FoundEvent, n: int, partie
             if (kind, subject) in seen or _RATIFICATION.search(text[s.begin:m.start()]):
                 continue
             seen.add((kind, subject))
-            out.append(FoundAgreement(kind, parties, _span(text, m), n, title=_title(text, s, m), subject=subject,
+            out.append(FoundAgreement(kind, parties, _span(text, m), e.id, title=_title(text, s, m), subject=subject,
                                       confidence=0.8))
     return out
 

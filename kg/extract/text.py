@@ -6,15 +6,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kg.extract import patterns
 from kg.model import Article, Span
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w’'.\-]*[^\W_])?\.?|[^\w\s]", re.UNICODE)
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = frozenset("""mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep pres st jr sr no vs
     jan feb mar apr jun jul aug sep sept oct nov dec inc co corp ltd dept mt ft h.e""".split())
-_ATTRIBUTION = re.compile(r"\s+(?:(?:[A-Z][\w.’'-]*|of|the|and)\s+){0,8}?(?:said|says|told|added|wrote|tweeted|"
-                          r"declared|stressed|insisted|noted|asked|replied|explained)\b|\s+(?:he|she|they)\s+(?:said|added|"
-                          r"told|wrote)\b")
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 
@@ -54,7 +52,7 @@ class Sentence:
     begin: int
     end: int
     text: str
-    paragraph: int                  # index into Article.paragraphs; -1 for the headline
+    paragraph: int                  # index into Article.paragraphs; -1 for the headline, -2 for a photo caption
     tokens: list[Token] = field(default_factory=list)
 
     def span(self) -> Span:
@@ -154,15 +152,21 @@ def _single_quotations(text: str, paragraphs: list[Span], doubles: list[Quotatio
     return out
 
 
+HEADLINE, CAPTION = -1, -2
+
+
 def sentences(article: Article, quotes: list[Quotation]) -> list[Sentence]:
-    """Sentences of the headline and body paragraphs; a sentence never ends inside a quotation."""
+    """Sentences of the headline, the story's paragraphs and the photo captions; a sentence never ends inside a
+    quotation."""
     text = article.text
     guarded = [(q.open_mark, q.close_mark) for q in quotes]
+    attribution = patterns.rx("attribution", 0)
     out: list[Sentence] = []
     units: list[tuple[int, Span]] = []
     if article.headline is not None:
-        units.append((-1, article.headline))
+        units.append((HEADLINE, article.headline))
     units.extend(enumerate(article.paragraphs))
+    units.extend((CAPTION, c) for c in article.captions)
     for index, para in units:
         start = para.begin
         if index == 0 and article.lead_begin is not None and para.begin <= article.lead_begin < para.end:
@@ -172,7 +176,7 @@ def sentences(article: Article, quotes: list[Quotation]) -> list[Sentence]:
             dot = para.begin + m.start()
             if any(o < stop - 1 < c for o, c in guarded):
                 continue                             # inside a quotation: '"... sector. We welcome ..."'
-            if text[stop - 1] in "\"”’'" and _ATTRIBUTION.match(text, stop, min(para.end, stop + 100)):
+            if text[stop - 1] in "\"”’'" and attribution.match(text, stop, min(para.end, stop + 100)):
                 continue                             # '"We welcome Finland!" Stoltenberg said.'
 
             word = re.search(r"([\w.]+)\.$", text[start:dot + 1])

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cache
 
 from rdflib import Graph
 
 from kg.config import ONTOLOGY_DIR
-from kg.extract.text import Token, tokenize
-from kg.model import Span
+from kg.extract.doc import Doc, TopicHit
+from kg.extract.text import Token, blank, tokenize
+from kg.model import EVENT_TYPE_INFO, Span
 from kg.namespaces import SKOS, TOPIC
 
 THRESHOLD = 2.0
@@ -30,13 +30,6 @@ _ABOUT = re.compile(r"\b(?:agenda|priorities|topics\s+(?:discussed|on\s+the\s+ta
 CEREMONIAL = re.compile(r"\b(?:military\s+(?:honou?rs|band|parade)|guard\s+of\s+honou?r|honou?r\s+guard|red\s+carpet|"
                         r"national\s+anthems?|state\s+banquet|gun\s+salute)\b", re.IGNORECASE)
 _INTENT = re.compile(r"\b(?:will|would|shall|readiness|plans?\s+to|intend|hope|expect|aim|ahead\s+of)\b", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class TopicHit:
-    concept: str
-    weight: float = 0.0
-    spans: list[Span] = field(default_factory=list)
 
 
 @cache
@@ -102,3 +95,43 @@ def sentence_weight(is_headline: bool, is_lead: bool, reports_event: bool, about
 
 def kept(hits: dict[str, TopicHit]) -> list[TopicHit]:
     return sorted((h for h in hits.values() if h.weight >= THRESHOLD), key=lambda h: -h.weight)
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
+
+
+def find_topics(doc: Doc) -> Doc:
+    """The topic stage: only an article that reports diplomatic news has topics (a storm is not climate policy)."""
+    reported = any(EVENT_TYPE_INFO[e.type].summary for e in doc.asserted()) or bool(doc.agreements)
+    if not reported:
+        return doc
+    text, sents, mentions = doc.text, doc.sentences, doc.mentions
+    masked = [(m.start, m.stop) for lst in mentions.by_sentence for m in lst if m.kind in ("org", "person")]
+    masked += [(t.begin, t.end) for i in range(len(sents)) for t in doc.titles(i)]
+    for a in doc.agreements:
+        if a.title:
+            at = text.find(a.title)
+            if at >= 0:
+                masked.append((at, at + len(a.title)))
+    reporting = {e.sentence for e in doc.asserted()}
+    background = {e.sentence for e in doc.events.values() if e.factuality == "background"} - reporting
+    quoted = [(q.open_mark, q.close_mark) for q in doc.quotations]
+    hits: dict[str, TopicHit] = {}
+    listing = False                                # list items under "What the treaty covers" say what it covers
+    for i, s in enumerate(sents):
+        if s.paragraph == -2:
+            continue
+        unquoted = blank(s.text, s.begin, quoted)
+        item = _LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
+        about = is_about(unquoted) or listing and item
+        listing = about and (not item or listing)
+        weight = sentence_weight(s.paragraph < 0, doc.from_lead(i) == 0, i in reporting, about, i in background)
+        weigh(text, s.tokens, weight, masked, hits, about)
+        for m in mentions.by_sentence[i]:
+            entry = doc.gaz.organizations.get(m.ref) if m.kind == "org" else None
+            for concept in entry.topics if entry is not None else ():
+                hit = hits.setdefault(concept, TopicHit(concept))
+                hit.weight += weight / 2           # the body named stands for its field, half as much as a word
+                hit.spans.append(Span.of(text, m.start, m.stop))
+    doc.topics = {h.concept: h for h in kept(hits)}
+    return doc
