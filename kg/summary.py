@@ -165,9 +165,12 @@ def summarize_store(store: ox.Store) -> dict[str, Any]:
 
 
 def as_written(name: str, surfaces: list[str]) -> str:
-    """The fullest form of the name the article itself uses ("Yoon Suk-yeol"), else the canonical one."""
+    """The fullest form of the name the article itself uses ("Yoon Suk-yeol"), else the canonical one; the canonical
+    one also when the article's form only adds to it (a patronymic after the full name)."""
     forms = [" ".join(re.sub(r"[\"“”][^\"“”]*[\"”]", " ", f).split()) for f in surfaces]
     best = max(forms, key=len, default="")
+    if best.startswith(name + " "):
+        return name
     return best if len(best.split()) >= 2 or len(name.split()) < 2 and best else name
 
 

@@ -65,7 +65,7 @@ def _clauses(doc: Doc, i: int, s: Sentence, verb_starts: set[int]) -> list[Claus
                 if kind == "coordinate" and end == n:
                     end = _find(toks, k + 2, {";"})
                 out.append(_clause(s, i, toks, k + 1, end, kind, nxt.key))
-                if kind in ("relative", "apposition", "parenthesis", "participle"):
+                if kind in ("relative", "apposition", "parenthesis"):
                     k = end
                     continue
         elif tok.text == ";" and nxt is not None and not (nxt.is_cap or nxt.key == "and" and k + 2 < n

@@ -182,6 +182,7 @@ class TopicHit:
     concept: str
     weight: float = 0.0
     spans: list[Span] = field(default_factory=list)
+    words: dict[str, list[float]] = field(default_factory=dict)   # each word of the topic seen, and its weights
 
 
 @dataclass(slots=True)

@@ -18,6 +18,11 @@ from kg.extract.doc import Doc, Frame
 from kg.model import Factuality
 
 NEWS_SPAN = timedelta(days=1)       # the news and the day before it (an arrival) are one occasion
+_PLANS = re.compile(r"\b(?:is|are|was|were)\s+(?:next\s+|also\s+|then\s+)?(?:due|expected|scheduled|set|slated|"
+                    r"planning|going)\b|\bplans?\s+to\b|\bintends?\s+to\b", re.IGNORECASE)
+_AMOUNT_BEFORE = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?)\s+$", re.IGNORECASE)
+_FUTURE_AFTER = re.compile(r"[^,;.]{0,40}?\b(?:that|which)\s+(?:[\w.’'-]+\s+){0,4}(?:will|would|is\s+to|are\s+to|is\s+due|"
+                           r"is\s+expected|plans?\s+to)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'-]+")
 _PERFECT = re.compile(r"\bhad\s+(?:(?:also|already|previously|earlier|just|not|never|first|twice|once)\s+)*"
                       r"(?:\w+ed|been|met|spoken|made|held|flown|gone|come|seen|sent|signed|paid|brought|taken)\b\s*$",
@@ -87,6 +92,14 @@ def _planned(doc: Doc, frame: Frame, words: list[str], own: str) -> bool:
             return True                                # "agreed on Thursday to resume visits"
     if t.kind == "noun" and _noun_modified(doc, frame, patterns.words("plan_noun")):
         return True                                    # "ahead of the annual summit", "an upcoming visit"
+    present = patterns.words("present")
+    if any(w in present for w in words) \
+            or t.kind == "verb" and doc.text[t.begin:t.end].split()[0].casefold() in present:
+        return True                                    # "she flies to Lima on Monday", "before Peru hosts a summit"
+    if _PLANS.search(own[:t.begin - frame.span.begin]):
+        return True                                    # "X is next due in Y, before flying on to Z for a summit"
+    if t.kind == "noun" and _FUTURE_AFTER.match(doc.text, t.end, frame.span.end):
+        return True                                    # "the summit that the president will host in April"
     published = doc.article.published
     if frame.date is not None and published is not None and frame.date > published:
         return True
@@ -105,8 +118,10 @@ def _background(doc: Doc, frame: Frame, words: list[str], before: str, own: str)
     if patterns.rx("past").search(own):
         return True
     k = doc.clause_at(t.begin, frame.sentence)
-    if k is not None and doc.clauses[k].kind == "subordinate" and doc.clauses[k].marker == "since":
-        return True
+    if k is not None and doc.clauses[k].kind == "subordinate":
+        c = doc.clauses[k]
+        if c.marker == "since" or c.marker == "after" and _AMOUNT_BEFORE.search(doc.text, max(0, c.begin - 30), c.begin):
+            return True                                # "since they met", "six months after the two met"
     if t.kind == "noun" and _noun_modified(doc, frame, patterns.words("past_noun")):
         return True                                    # "the previous summit", "their last meeting"
     return _earlier_year(doc, own)

@@ -22,8 +22,8 @@ from kg.extract.mentions import (
     FAMILY_NAME_FIRST,
     RELATION_BEFORE,
     ROYAL_BEFORE,
-    by_office,
     new_person,
+    office_term,
 )
 from kg.extract.text import fold
 from kg.extract.titles import HEAD_OF_STATE_OR_GOVERNMENT, Title, canonical
@@ -344,17 +344,32 @@ def _holder(doc: Doc, t: Title, qual: Match | None) -> str | None:
         country = e.ref if e is not None else None
         o = qual.first("org")
         org = o.ref if o is not None and country is None else None
-    persons = doc.mentions.persons
+    persons = doc.mentions.persons.values()
     if org is not None:
-        found = [p.key for p in persons.values() if p.of == org and p.title is not None and not p.title.former]
+        found = [p.key for p in persons if p.of == org and _offices(doc, p)]
         return found[0] if len(found) == 1 else None
-    person = by_office(doc.mentions, t.office, country)
-    if person is not None or country is None:
-        return person
+    candidates = [p for p in persons if not p.local and (country is None or p.country == country)]
+    exact = [p.key for p in candidates if t.office in _offices(doc, p)]
+    if len(exact) == 1 or country is None:
+        return exact[0] if len(exact) == 1 else None
+    # "the Ruritanian leader": the state's head of state or government; "the Ruritanian minister": its one minister.
     generic = t.office in ("Leader", "Head", "Chief") or t.office in _LEADERS
-    found = [p.key for p in persons.values() if p.country == country and p.title is not None and not p.title.former
-             and (generic and p.title.office in _LEADERS or t.office in p.title.office)]
+    found = [p.key for p in candidates
+             if any(generic and o in _LEADERS or t.office in o for o in _offices(doc, p))]
     return found[0] if len(found) == 1 else None
+
+
+def _offices(doc: Doc, p: PersonInfo) -> set[str]:
+    """The current offices a person holds by the text and, for a gazetteer person, on the publication date."""
+    if p.title is not None and p.title.former:
+        return set()                     # "her predecessor": the text says the person no longer holds it
+    out = {p.title.office} if p.title is not None else set()
+    if p.in_gazetteer:
+        term = office_term(doc, p.key)
+        day = doc.article.published
+        if term is not None and (day is None or term.holds_on(day)):
+            out |= {term.office} | ({term.title} if term.title else set())
+    return out
 
 
 # -- pronouns ----------------------------------------------------------------------------------
@@ -384,7 +399,7 @@ def last_subject(doc: Doc, before: int) -> str | None:
     text = doc.text
     for lst in reversed(doc.mentions.by_sentence):
         for m in reversed(lst):
-            if m.kind != "person" or m.start >= before or m.form == "pronoun" or doc.quoted(m.start):
+            if m.kind != "person" or m.start >= before or doc.quoted(m.start):
                 continue
             if fallback is None:
                 fallback = m.ref

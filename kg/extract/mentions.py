@@ -57,9 +57,11 @@ ORG_ADJECTIVES = frozenset("""national international royal federal central supre
     pacific atlantic indian arctic great new north south east west northern southern eastern western upper
     lower grand holy general special global world european african asian american arab islamic""".split())
 HONORIFIC = re.compile(r"(?:(?:Professor|Prof\.|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Sir|Dame|Lord|Gen\.|H\.E\.|Sheikh)\s+)$")
-# "his wife, X", "Petro's predecessor, X", "his Rwandan counterpart X" (the owner, a nationality, the relation).
+# "his wife, X", "the president's conservative predecessor, X", "his Ruritanian counterpart X" (the owner, a
+# nationality, the relation).
 RELATION_BEFORE = re.compile(
-    r"(?P<owner>\b[A-Z][\w’'\-]+(?:’s|'s)|\b(?:his|her|their))\s+(?:(?P<nat>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+)?"
+    r"(?P<owner>\b[A-Z][\w’'\-]+(?:’s|'s)|\b(?:his|her|their))\s+(?:(?-i:[a-z])[\w-]+\s+){0,2}"
+    r"(?:(?P<nat>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+)?"
     r"(?P<rel>wife|husband|spouse|predecessor|successor|son|daughter|deputy|spokesperson|spokesman|spokeswoman|"
     r"adviser|advisor|counterpart|envoy)\s*,?\s*$")
 _PERSON_BEFORE = re.compile(r"\b(?:met|meets|meeting|with|by|was|is|(?:death|killing|murder|arrest|detention|release|"
@@ -254,8 +256,11 @@ class MentionFinder:
         as_title = self._as_title(r, right_end)
         if as_title is not None and (title is None or title[0].former):
             title = as_title
-        if title is None:
-            title = self._right_title(r, right_end)
+        if title is None or title[0].office in ("Prince", "Princess"):
+            # A royal style before the name gives way to the office in apposition: "Prince X, Crown Prince and ...".
+            right = self._right_title(r, right_end)
+            if right is not None:
+                title, title_span = right, None
         relation = RELATION_BEFORE.search(text, s.begin, r.start)
         possessive = self._possessive_country(i, r)
         cue = (title is not None or r.person is not None or patterns.rx("person_after").match(text, r.stop, right_end) is not None

@@ -20,6 +20,7 @@ from kg.model import EVENT_TYPE_INFO
 
 _DEFINITE = re.compile(r"(?:\bthe\s+(?:[\w-]+\s+){0,2}|\b\w+(?:’s|'s)\s+(?:[\w-]+\s+){0,1}|\b(?:their|his|her)\s+"
                        r"(?:[\w-]+\s+){0,2})$", re.IGNORECASE)
+_BETWEEN_THEM = re.compile(r"\s+(?:between|with|of|among)\s+(?:the\s+two|both|their)\b", re.IGNORECASE)
 _ROLES = {"AgreementSigning": "signatory", "JointStatement": "speaker"}
 
 
@@ -29,7 +30,7 @@ def merge_occasions(doc: Doc) -> Doc:
     complete: list[Frame] = []
     groups: list[Frame] = []
     for frame in frames:
-        if frame.factuality != "asserted":
+        if frame.factuality != "asserted" or _signed_document(frame, frames):
             continue
         if not _enough(frame) and (_collective(doc, frame) or _body_only(doc, frame)):
             groups.append(frame)               # "leaders of the region met": its members are named elsewhere
@@ -82,6 +83,14 @@ def _enough(frame: Frame) -> bool:
     return len(frame.parties()) >= EVENT_TYPE_INFO[frame.type].parties
 
 
+def _signed_document(frame: Frame, frames: list[Frame]) -> bool:
+    """'signed a joint declaration': the declaration is the document of the signing, not an event of its own."""
+    if frame.type != "JointStatement" or frame.trigger.kind != "noun":
+        return False
+    return any(f.type == "AgreementSigning" and f.sentence == frame.sentence and f.trigger.end <= frame.trigger.begin
+               and frame.trigger.begin - f.trigger.end < 40 for f in frames)
+
+
 def _collective(doc: Doc, frame: Frame) -> bool:
     s = doc.sentences[frame.sentence]
     return patterns.rx("collective").search(doc.text, frame.span.begin, frame.trigger.begin) is not None \
@@ -116,7 +125,8 @@ def _filled(doc: Doc, frame: Frame, earlier: list[Frame], frames: list[Frame]) -
     noun = text[t.begin:t.end]
     definite = t.kind == "noun" and _DEFINITE.search(text, max(s.begin, t.begin - 24), t.begin) is not None \
         and noun[:1].islower()
-    plural = patterns.rx("plural_ref").search(text, s.begin, s.end) is not None \
+    plural = patterns.rx("plural_ref").search(text, frame.span.begin, t.begin) is not None \
+        or _BETWEEN_THEM.match(text, t.end, frame.span.end) is not None \
         or re.match(r"\s*They\b", text[s.begin:s.begin + 6]) is not None
     same = next((e for e in reversed(earlier) if _same_kind(e.type, frame.type)), None)
     # A noun beside a fuller event of its sentence: "signed ... during a state visit".

@@ -39,6 +39,11 @@ LISTS: dict[str, tuple[str, ...]] = {
              "going", "ready", "readiness", "willing", "eager", "keen", "wish", "wishes", "calls", "asked",
              "asks", "pressed", "pressing", "pushed", "pushing", "encouraged", "encouraging", "asking", "urging",
              "wanting"),
+    # Present-tense forms of verbs of travel and diplomacy: in a report, "X flies to Y", "X hosts a summit" is a
+    # schedule, not news.
+    "present": ("meets", "hosts", "signs", "holds", "flies", "travels", "arrives", "lands", "heads", "leaves",
+                "returns", "receives", "welcomes", "opens", "begins", "starts", "attends", "joins", "goes", "comes",
+                "pays", "makes", "tours", "visits", "hosts", "convenes", "chairs"),
     # Words before a nominal trigger that make it a plan: "ahead of the summit", "a proposed visit".
     "plan_noun": ("ahead of", "upcoming", "forthcoming", "next", "future", "planned", "proposed", "possible",
                   "potential", "would-be", "expected", "scheduled", "invitation to", "preparations for",
@@ -54,7 +59,7 @@ LISTS: dict[str, tuple[str, ...]] = {
              r"saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|"
              r"december)", r"previous(?:ly)?", r"(?:days|weeks|months|years|decades)\s+(?:earlier|before)", r"ago",
              r"earlier\s+this\s+(?:year|month)", r"in\s+the\s+past", r"had\s+(?:already|previously|earlier|once)",
-             r"since\s+then"),
+             r"since\s+then", r"(?:has|have)\s+(?:twice|already|repeatedly|previously|several\s+times|often)"),
     # Words before a noun trigger that place it before the news: "the previous summit", "their last meeting".
     "past_noun": ("previous", "last", "earlier", "former", "past", "prior", "first-ever"),
     # Where the subject matter of a trigger's clause begins: "talks on Ukraine", "a call about Gaza".
@@ -103,7 +108,7 @@ TEMPLATES: dict[str, str] = {
     "attribution": r"\s+(?:(?:[A-Z][\w.’'-]*|of|the|and)\s+){{0,8}}?(?:{say})\b|\s+(?:he|she|they)\s+(?:{say})\b",
     "saying": r"\b(?:{say}|called|calls|described|describes|calling|describing|saying|termed|dubbed|hailed)\b",
     "person_after": r"\s*(?:,\s*(?:who|whose)\b|\s+(?:{person_verb})\b|,\s+(?:{person_verb})\b)",
-    "object_before": r"\b(?:{object_prep})\s+(?:[\w’'-]+,?\s+){{0,3}}$",
+    "object_before": r"\b(?:{object_prep})\s+(?:[\w’'-]+\s+){{0,3}}$",
     "plural_ref": r"(?:^|[^\w])(?:{plural_ref})\b",
     "collective": r"\b(?:{collective})\b",
     "attendance": r"\b(?:{attendance})\b",
