@@ -8,6 +8,7 @@ publishing only facts whose confidence reaches the threshold.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from kg import gazetteer as gz
 from kg.config import Settings
@@ -66,8 +67,14 @@ def annotate(article: Article, gazetteer: gz.Gazetteer | None = None) -> Doc:
 
 
 def extract(article: Article, gazetteer: gz.Gazetteer | None = None, min_confidence: float | None = None) -> Findings:
-    threshold = Settings().min_confidence if min_confidence is None else min_confidence
+    """The article's findings; facts less sure than ``min_confidence`` (by default KG_MIN_CONFIDENCE) are left out."""
+    threshold = _min_confidence() if min_confidence is None else min_confidence
     return findings(annotate(article, gazetteer), threshold)
+
+
+@cache
+def _min_confidence() -> float:
+    return Settings().min_confidence
 
 
 # -- the annotated document as findings ----------------------------------------------------------

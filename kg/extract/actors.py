@@ -4,6 +4,7 @@ independence"), a news organization, or the place a report was filed from."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from kg.extract import patterns
 from kg.extract.doc import Doc, Mention
@@ -11,10 +12,8 @@ from kg.extract.text import Sentence, Token
 
 
 def token_index(s: Sentence, offset: int) -> int:
-    for n, tok in enumerate(s.tokens):
-        if tok.begin >= offset:
-            return n
-    return len(s.tokens)
+    """The index of the first token of ``s`` that begins at or after ``offset``."""
+    return bisect_left(s.begins, offset)
 
 
 def is_actor(doc: Doc, m: Mention, s: Sentence) -> bool:

@@ -27,9 +27,11 @@ _COUNT = r"(?P<count>\d{1,3}|one|a|an|two|three|four|five|six|seven|eight|nine|t
 _MODS = r"(?P<mods>(?:(?!(?:signed|concluded|inked|exchanged|sign|the|a|an|and\s+the|of|on|to|their|its|" \
         r"agreements?|memorand\w*|MoUs?|treat(?:y|ies)|accords?|deals?|pacts?)\b)[\w-]+\s+){0,5})"
 KINDS: tuple[tuple[str, str], ...] = (
-    ("MemorandumOfUnderstanding", r"memorand(?:um|a|ums)(?:\s+of\s+understa\w*)?|MoUs?"),
+    ("MemorandumOfUnderstanding", r"memorand(?:um|a|ums)(?:\s+of\s+(?:understa\w*|cooperation))?|MoUs?|"
+                                  r"letters?\s+of\s+intent"),
     ("Treaty", r"treat(?:y|ies)|instruments?\s+of\s+accession|accession\s+protocols?|conventions?"),
-    ("Agreement", r"agreements?|accords?|pacts?|deals?|contracts?"),
+    ("Agreement", r"agreements?|accords?|pacts?|deals?|contracts?|exchanges?\s+of\s+notes"),
+    ("JointDeclaration", r"(?:joint\s+)?declarations?|communiqu[eé]s?"),
 )
 AGREEMENT = re.compile(rf"\b(?:{_COUNT}\s+)?{_MODS}(?P<head>{'|'.join(p for _, p in KINDS)})\b", _I)
 _SUBJECT_AFTER = re.compile(r"\s+(?:on|about|concerning|covering|regarding|for|in\s+the\s+(?:field|area)s?\s+of)\s+"
@@ -45,6 +47,11 @@ _THEY_COVER = re.compile(rf"\b(?:the|these|those|its|their)\s+(?:agreements|memo
 _IT_COVERS = re.compile(rf"^(?:it|the\s+(?:accord|agreement|pact|deal|treaty|memorandum))\s+(?:also\s+)?(?:{_ELABORATION_VERBS})\s+"
                         rf"(?P<list>[^.]+)", _I)
 _SIGNED_NEW = re.compile(r"\b(?:signed|inked|concluded|sealed|initial(?:l)?ed)\s+(?:also\s+)?$", _I)
+# A document the text introduces as one more: "a second text", "another memorandum", "a separate agreement".
+_NEW = re.compile(r"\b(?:a\s+second|a\s+third|another|a\s+separate|a\s+further|an\s+additional|a\s+so-called|also\s+a|"
+                  r"and\s+a|and\s+an)\s+(?:[\w-]+\s+){0,4}$", _I)
+AFTER = 6                   # sentences after a signing in which a document introduced as one more is the signing's
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 _RATIFICATION = re.compile(r"\bratification\b|\binstruments?\s+of\s+ratification\b", _I)
 
 
@@ -74,6 +81,7 @@ def find_agreements(doc: Doc) -> Doc:
             out.append(FoundAgreement("JointDeclaration", parties, e.span, e.id,
                                       title=named.group("name") if named else None,
                                       subject=_clean(subj.group("subj")) if subj else None))
+            out.extend(_listed(doc, e, parties, out))
             continue
         if e.type == "AgreementSigning":
             _signed(doc, e, parties, out)
@@ -85,14 +93,16 @@ def find_agreements(doc: Doc) -> Doc:
 def _signed(doc: Doc, e: Frame, parties: list[str], out: list[FoundAgreement]) -> None:
     text, sentences = doc.text, doc.sentences
     s = sentences[e.sentence]
-    found = _mention(text, s)
+    found = next((km for sp in e.spans for km in _mentions(text, sp.begin, sp.end)), None)
     if found is None:
         named = _declaration(text, s)
         if named is not None:
             out.append(FoundAgreement("JointDeclaration", parties, Span.of(text, named.start(), named.end()), e.id,
                                       title=named.group("name"), confidence=0.9))
+        out.extend(_listed(doc, e, parties, out))
         return
     kind, m = found
+    s = sentences[doc.sentence_at(m.start()) or e.sentence]
     if _RATIFICATION.search(s.text) and kind != "Treaty":
         return
     if _RATIFICATION.search(text[s.begin:m.start()]) and not re.search(r"accession", m.group(0), _I):
@@ -111,6 +121,30 @@ def _signed(doc: Doc, e: Frame, parties: list[str], out: list[FoundAgreement]) -
         out.append(FoundAgreement(kind, parties, span, e.id, title=title, subject=subject, subjects=subjects,
                                   confidence=0.9 if title or subject else 0.8))
     out.extend(_further(text, sentences, e, parties, m, out))
+    out.extend(_listed(doc, e, parties, out))
+
+
+def _listed(doc: Doc, e: Frame, parties: list[str], found: list[FoundAgreement]) -> list[FoundAgreement]:
+    """Documents of the same signing that the following sentences introduce as more ('a second text, a so-called X
+    agreement') or list under it ('the following documents were exchanged:' and a list)."""
+    text, sentences = doc.text, doc.sentences
+    out: list[FoundAgreement] = []
+    last = max(doc.sentence_at(sp.begin) or e.sentence for sp in e.spans)
+    listing = sentences[last].text.rstrip().endswith(":")
+    for j in range(last + 1, min(len(sentences), last + 1 + AFTER)):
+        s = sentences[j]
+        if s.paragraph < 0 or any(x.sentence == j and x.factuality != "asserted" for x in doc.events.values()):
+            continue
+        item = _LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
+        for kind, m in _mentions(text, s.begin, s.end):
+            new = listing and item or _NEW.search(text, max(s.begin, m.start("head") - 50), m.start("head")) is not None
+            if not new or any(a.kind == kind and a.span.begin == _span(text, m).begin for a in found + out):
+                continue
+            out.append(FoundAgreement(kind, parties, _span(text, m), e.id, title=_title(text, s, m),
+                                      subject=_subject(text, s, m), confidence=0.8))
+            break
+        listing = listing and (item or s.text.rstrip().endswith(":"))
+    return out
 
 
 def _mention(text: str, s: Sentence) -> tuple[str, re.Match[str]] | None:

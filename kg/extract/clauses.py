@@ -101,10 +101,12 @@ def _after_comma(toks: list[Token], k: int, verb_starts: set[int]) -> ClauseKind
         return "participle"               # ", widening a partnership ...": what the main clause's subject did too
     if tok.key in _SUBORDINATE:
         return "subordinate"
-    if tok.key in _COORDINATE and k + 1 < len(toks) and toks[k + 1].key not in ("the", "a"):
-        return "coordinate"
-    if tok.key in ("and", "but") and k + 1 < len(toks):
-        return "coordinate"
+    if tok.key in _COORDINATE and k + 1 < len(toks):
+        # ", and he met ..." opens a clause; ", and Foreign Minister X" goes on with a list, unless a verb follows.
+        nxt = toks[k + 1]
+        end = _find(toks, k + 1, {";"})
+        if not nxt.is_cap or any(t.begin in verb_starts for t in toks[k + 1:end]):
+            return "coordinate"
     if tok.key in _ARTICLE and k + 1 < len(toks) and toks[k + 1].text[:1].islower():
         close = _find(toks, k, {","})
         if close < len(toks) or not any(t.begin in verb_starts for t in toks[k:]):

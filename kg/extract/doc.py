@@ -12,6 +12,7 @@ from datetime import date
 from typing import Literal
 
 from kg import gazetteer as gz
+from kg.extract.dates import DateMention, find_dates
 from kg.extract.lexicon import Lexicon, Match
 from kg.extract.text import Quotation, Sentence
 from kg.extract.titles import Title, titles_in
@@ -208,6 +209,7 @@ class Doc:
     topics: dict[str, TopicHit] = field(default_factory=dict)
     clauses_of: dict[int, list[int]] = field(default_factory=dict)   # sentence -> its clauses, outermost first
     _titles: dict[int, list[Title]] = field(default_factory=dict)
+    _dates: dict[int, list[DateMention]] = field(default_factory=dict)
     _begins: list[int] = field(default_factory=list)
     _order: list[int] = field(default_factory=list)
     _next_id: int = 0
@@ -218,6 +220,14 @@ class Doc:
         if hit is None:
             s = self.sentences[i]
             hit = self._titles[i] = titles_in(self.text, s.begin, s.end, s.tokens)
+        return hit
+
+    def dates(self, i: int) -> list[DateMention]:
+        """Every date sentence ``i`` gives (computed once)."""
+        hit = self._dates.get(i)
+        if hit is None:
+            s = self.sentences[i]
+            hit = self._dates[i] = find_dates(self.text, s.begin, s.end, self.article.published)
         return hit
 
     def new_id(self) -> str:

@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from kg.extract import patterns
-from kg.extract.dates import find_dates
 from kg.extract.doc import Doc, Frame
 from kg.model import Factuality
 
@@ -124,7 +123,7 @@ def _background(doc: Doc, frame: Frame, words: list[str], before: str, own: str)
             return True                                # "since they met", "six months after the two met"
     if t.kind == "noun" and _noun_modified(doc, frame, patterns.words("past_noun")):
         return True                                    # "the previous summit", "their last meeting"
-    return _earlier_year(doc, own)
+    return _earlier_year(doc, frame, own)
 
 
 _NP = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "first", "second", "third", "annual",
@@ -148,12 +147,15 @@ def _noun_modified(doc: Doc, frame: Frame, modifiers: frozenset[str]) -> bool:
     return one in modifiers or two in modifiers
 
 
-def _earlier_year(doc: Doc, clause: str) -> bool:
+def _earlier_year(doc: Doc, frame: Frame, own: str) -> bool:
+    """'in 2019' in the trigger's own clause, before the year of publication."""
     published = doc.article.published
     if published is None:
         return False
+    begin = frame.span.begin
     return any(d.value is not None and d.precision == "year" and d.value.year < published.year
-               for d in find_dates(clause, 0, len(clause), published))
+               and begin <= d.begin < frame.span.end and not own[d.begin - begin].isspace()
+               for d in doc.dates(frame.sentence))
 
 
 def _news_date(doc: Doc) -> tuple[date, str, object] | None:

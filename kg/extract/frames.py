@@ -14,7 +14,6 @@ from datetime import date, timedelta
 
 from kg.extract import patterns
 from kg.extract.actors import dateline, is_actor, token_index
-from kg.extract.dates import find_dates
 from kg.extract.doc import Actor, Clause, Doc, Frame, Mention, Trigger
 from kg.extract.text import Sentence, Token
 from kg.model import EVENT_TYPE_INFO, DatePrecision, Span
@@ -126,7 +125,7 @@ def _arguments(doc: Doc, s: Sentence, t: Trigger, begin: int, end: int, holes: l
                 role = preps.get(prep, "none")
             distance = n - pivot
         else:
-            prep = _governing_preposition(toks, n, pivot + 1, titled, apposition=True)
+            prep = _governing_preposition(toks, n, max(pivot + 1, token_index(s, t.end)), titled, apposition=True)
             if prep is None:
                 role = t.object if m.start < t.end or _adjacent(toks, token_index(s, t.end), n, titled) else "none"
             else:
@@ -351,9 +350,11 @@ def _date(doc: Doc, s: Sentence, begin: int, end: int,
           holes: list[tuple[int, int]]) -> tuple[date | None, DatePrecision, Span | None]:
     """The date the trigger's clause gives, else the sentence's (outside clauses set into it). 'The same day', 'the
     next day' count from the last date an earlier sentence gave."""
+    i = doc.sentence_at(s.begin)
+    found = doc.dates(i) if i is not None else []
     for lo, hi, skip in ((begin, end, holes), (s.begin, s.end, holes + _aside_clauses(doc, s))):
-        for d in find_dates(doc.text, lo, hi, doc.article.published):
-            if _inside(d.begin, skip) or doc.quoted(d.begin):
+        for d in found:
+            if not lo <= d.begin < hi or _inside(d.begin, skip) or doc.quoted(d.begin):
                 continue
             span = Span.of(doc.text, d.begin, d.end)
             if d.value is not None:
@@ -375,8 +376,7 @@ def _earlier_date(doc: Doc, before: int) -> date | None:
         s = doc.sentences[j]
         if s.paragraph < 0:
             break
-        found = [d for d in find_dates(doc.text, s.begin, s.end, doc.article.published)
-                 if d.value is not None and d.precision == "day" and not doc.quoted(d.begin)]
+        found = [d for d in doc.dates(j) if d.value is not None and d.precision == "day" and not doc.quoted(d.begin)]
         if found:
             return found[-1].value
     return None

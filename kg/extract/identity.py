@@ -161,7 +161,11 @@ def resolve_short(mentions: Mentions, name: str) -> str | None:
         leaders = [h for h in hits if (t := mentions.persons[h].title) is not None and t.office in _LEADERS]
         if len(leaders) == 1:
             return leaders[0]
-    return None
+        return None
+    # Where custom names people by their given name: the one person of the article with that first name.
+    given = [p.key for p in mentions.persons.values() if not p.local and len(p.name.split()) >= 2
+             and fold(p.name).split()[0] == key]
+    return given[0] if len(given) == 1 else None
 
 
 def _close_surname(mentions: Mentions, name: str) -> str | None:

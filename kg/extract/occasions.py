@@ -139,7 +139,10 @@ def _filled(doc: Doc, frame: Frame, earlier: list[Frame], frames: list[Frame]) -
         actors = _add(frame.actors, list(same.actors))      # "the talks": the talks already reported
     elif definite and earlier and not plural and frame.type == "Meeting":
         return None                                         # "the meeting" after a summons: the summons again
-    elif plural or definite or doc.from_lead(frame.sentence) <= 1 and earlier or noun[:1].isupper():
+    elif _owned_by_other(doc, frame):
+        return None                                         # "the vessel's visit": not an actor's
+    elif plural or definite or doc.from_lead(frame.sentence) <= 1 and earlier or noun[:1].isupper() \
+            or doc.from_lead(frame.sentence) == 0 and not earlier and frame.actors and not _unknown_party(doc, frame):
         actors = _add(frame.actors, _main_group(doc, earlier, role))
     if actors is None:
         return None
@@ -148,6 +151,36 @@ def _filled(doc: Doc, frame: Frame, earlier: list[Frame], frames: list[Frame]) -
                               else a for a in actors], frame.place)
     filled = replace(frame, id=doc.new_id(), actors=tuple(actors), sources=(frame.id,), inherited=True)
     return filled if _enough(filled) else None
+
+
+def _owned_by_other(doc: Doc, frame: Frame) -> bool:
+    """A noun trigger in the possessive of something that is no actor ('the convoy's visit')."""
+    t = frame.trigger
+    if t.kind != "noun":
+        return False
+    m = re.search(r"(\w+)(?:’s|'s)\s+(?:[\w-]+\s+){0,2}$", doc.text[max(0, t.begin - 40):t.begin])
+    if m is None:
+        return False
+    owner = t.begin - len(doc.text[max(0, t.begin - 40):t.begin]) + m.start(1)
+    return not any(a.kind in ("person", "country", "org") and a.start <= owner < a.stop
+                   for a in doc.mentions.by_sentence[frame.sentence])
+
+
+def _unknown_party(doc: Doc, frame: Frame) -> bool:
+    """A capitalised name in the subject that the article does not know as an actor ('X and the Y movement signed')."""
+    s = doc.sentences[frame.sentence]
+    known = [(m.start, m.stop) for m in doc.mentions.by_sentence[frame.sentence]]
+    known += [(t.begin, t.end) for t in doc.titles(frame.sentence)]
+    known += [(d.begin, d.end) for d in doc.dates(frame.sentence)]
+    first = True
+    for tok in s.tokens:
+        if tok.begin >= frame.trigger.begin:
+            break
+        if tok.is_cap and not first and tok.key not in ("the", "a", "an") \
+                and not any(a <= tok.begin < b for a, b in known):
+            return True
+        first = False
+    return False
 
 
 def _main_group(doc: Doc, earlier: list[Frame], role: str) -> list[Actor]:
@@ -185,9 +218,10 @@ def _same_event(a: Frame, b: Frame) -> bool:
     if EVENT_TYPE_INFO[a.type].by_code and a.trigger.cameo[:3] != b.trigger.cameo[:3] \
             and "noun" not in (a.trigger.kind, b.trigger.kind):
         return False                                  # a summons and a recall are two acts
+    inherited = a.inherited or b.inherited
     if EVENT_TYPE_INFO[a.type].grain == "people" and a.people() and b.people():
-        return a.people() == b.people() or b.inherited and bool(a.people() & b.people())
-    return a.countries() == b.countries() or b.inherited and len(a.countries() & b.countries()) >= 2
+        return a.people() == b.people() or inherited and bool(a.people() & b.people())
+    return a.countries() == b.countries() or inherited and len(a.countries() & b.countries()) >= 2
 
 
 def _merge(doc: Doc, frames: list[Frame]) -> list[Frame]:

@@ -109,7 +109,7 @@ TEMPLATES: dict[str, str] = {
     "saying": r"\b(?:{say}|called|calls|described|describes|calling|describing|saying|termed|dubbed|hailed)\b",
     "person_after": r"\s*(?:,\s*(?:who|whose)\b|\s+(?:{person_verb})\b|,\s+(?:{person_verb})\b)",
     "object_before": r"\b(?:{object_prep})\s+(?:[\w’'-]+\s+){{0,3}}$",
-    "plural_ref": r"(?:^|[^\w])(?:{plural_ref})\b",
+    "plural_ref": r"(?<!\w)(?:{plural_ref})\b",
     "collective": r"\b(?:{collective})\b",
     "attendance": r"\b(?:{attendance})\b",
     "past": r"\b(?:{past})\b",

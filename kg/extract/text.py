@@ -54,6 +54,7 @@ class Sentence:
     text: str
     paragraph: int                  # index into Article.paragraphs; -1 for the headline, -2 for a photo caption
     tokens: list[Token] = field(default_factory=list)
+    begins: list[int] = field(default_factory=list)   # where each token begins (for bisection)
 
     def span(self) -> Span:
         return Span(self.begin, self.end, self.text)
@@ -194,4 +195,5 @@ def _sentence(text: str, begin: int, end: int, paragraph: int) -> Sentence:
         begin += 1
     while end > begin and text[end - 1].isspace():
         end -= 1
-    return Sentence(begin, end, text[begin:end], paragraph, tokenize(text, begin, end))
+    tokens = tokenize(text, begin, end)
+    return Sentence(begin, end, text[begin:end], paragraph, tokens, [t.begin for t in tokens])

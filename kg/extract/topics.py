@@ -37,8 +37,9 @@ _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE
 
 
 @cache
-def _keywords() -> tuple[dict[tuple[str, ...], str], int]:
-    """Token-key phrases -> topic: every label of the scheme, and plurals of its last word."""
+def _keywords() -> tuple[dict[tuple[str, ...], str], int, dict[str, int]]:
+    """Token-key phrases -> topic: every label of the scheme, and plurals of its last word; and the longest phrase
+    each first word starts."""
     g = Graph()
     g.parse(ONTOLOGY_DIR / "topics.ttl", format="turtle")
     table: dict[tuple[str, ...], str] = {}
@@ -49,7 +50,10 @@ def _keywords() -> tuple[dict[tuple[str, ...], str], int]:
                 key = tuple(t.key for t in tokenize(str(label), 0, len(str(label))))
                 for variant in (key, key[:-1] + (key[-1] + "s",), key[:-1] + (key[-1] + "es",)):
                     table.setdefault(variant, name)
-    return table, max(len(k) for k in table)
+    first: dict[str, int] = {}
+    for k in table:
+        first[k[0]] = max(first.get(k[0], 0), len(k))
+    return table, max(len(k) for k in table), first
 
 
 def weigh(text: str, tokens: Sequence[Token], weight: float, masked: list[tuple[int, int]],
@@ -58,10 +62,14 @@ def weigh(text: str, tokens: Sequence[Token], weight: float, masked: list[tuple[
     inside ``about`` spans count ``FULL``."""
     if not tokens:
         return
-    table, longest = _keywords()
+    table, _, first = _keywords()
     keys = [t.key for t in tokens]
     i, n = 0, len(tokens)
     while i < n:
+        longest = first.get(keys[i])
+        if longest is None:
+            i += 1
+            continue
         for j in range(min(n, i + longest), i, -1):
             concept = table.get(tuple(keys[i:j]))
             if concept is None:
