@@ -44,6 +44,7 @@ from kg.model import (
 )
 
 Stage = Callable[[Doc], Doc]
+_ORG_KINDS = frozenset({"international", "ministry", "agency", "company"})
 
 
 def segment(doc: Doc) -> Doc:
@@ -81,11 +82,13 @@ def _min_confidence() -> float:
 
 def findings(doc: Doc, min_confidence: float = 0.0) -> Findings:
     article = doc.article
-    events = [e for e in doc.events.values() if e.confidence >= min_confidence]
+    # Earlier occasions stay out of the graph: what the article recalls in passing is not extracted with the care
+    # its news is (roles, dates), and precision comes first. Plans and denials are kept, marked as such.
+    events = [e for e in doc.events.values() if e.confidence >= min_confidence and e.factuality != "background"]
     ids = {e.id for e in events}
     persons = [_person(doc, info) for info in doc.mentions.persons.values()]
-    orgs = [Organization(o.key, o.name, o.acronym, o.kind if o.kind in ("international", "ministry", "agency", "company")
-                         else "other", o.country, o.wikidata, _unique(o.spans), o.part_of)
+    orgs = [Organization(o.key, o.name, o.acronym, o.kind if o.kind in _ORG_KINDS else "other", o.country, o.wikidata,
+                         _unique(o.spans), o.part_of)
             for o in doc.mentions.orgs.values()]
     places = [Place(p.name, p.country, p.geonames, p.wikidata, p.spans[0] if p.spans else None)
               for p in doc.mentions.places.values()]
@@ -113,8 +116,9 @@ def _office(doc: Doc, info) -> Office | None:  # type: ignore[no-untyped-def]
     if info.title is not None:
         label = info.title.label
         of = info.of if info.of_kind == "organization" else info.country
-        title = canonical(label.removeprefix("Former ").removeprefix("former ")) if info.title.former else canonical(label)
-        return Office(title, info.of_kind if of else "country", of, published, info.title_span, label, info.title.former)
+        title = canonical(label.removeprefix("Former ").removeprefix("former ") if info.title.former else label)
+        kind = info.of_kind if of else "country"
+        return Office(title, kind, of, published, info.title_span, label, info.title.former)
     if info.in_gazetteer:
         term = office_term(doc, info.key)
         if term is None:

@@ -18,6 +18,14 @@ def token_index(s: Sentence, offset: int) -> int:
 
 def is_actor(doc: Doc, m: Mention, s: Sentence) -> bool:
     """Whether a mention names an actor rather than describing something else."""
+    key = ("actor", m.start, m.kind)
+    hit = doc.memo.get(key)
+    if hit is None:
+        hit = doc.memo[key] = _is_actor(doc, m, s)
+    return bool(hit)
+
+
+def _is_actor(doc: Doc, m: Mention, s: Sentence) -> bool:
     text = doc.text
     if dateline(doc, m):
         return False

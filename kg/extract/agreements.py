@@ -1,8 +1,8 @@
 """Agreements: the documents signed at a reported signing, or issued as a joint statement.
 
 A batch described only by subject is one agreement; when the text gives a count and then as many subjects,
-one by one ("One of the memoranda establishes ..., a second one provides for ...; the other five cover A;
-B; C; D; and E"), each is an agreement of its own.
+one by one ("The first memorandum sets up ..., a second one covers ...; the other three cover A; B;
+and C"), each is an agreement of its own.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ _COUNT = r"(?P<count>\d{1,3}|one|a|an|two|three|four|five|six|seven|eight|nine|t
          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|a\s+dozen|several|multiple|a\s+number\s+of|some|" \
          r"a\s+series\s+of|(?:[A-Z][\w’'-]*(?:’s|'s)))"
 # Modifiers between the count and the head noun: adjectives and nouns, never a verb or a determiner.
-_MODS = r"(?P<mods>(?:(?!(?:signed|concluded|inked|exchanged|sign|the|a|an|and\s+the|of|on|to|their|its|" \
+_MODS = r"(?P<mods>(?:(?!(?:signed|concluded|inked|exchanged|sign|the|a|an|and|or|of|on|to|with|for|in|at|by|" \
+        r"their|its|one|two|three|four|five|six|seven|eight|nine|ten|\d+|" \
         r"agreements?|memorand\w*|MoUs?|treat(?:y|ies)|accords?|deals?|pacts?)\b)[\w-]+\s+){0,5})"
 KINDS: tuple[tuple[str, str], ...] = (
     ("MemorandumOfUnderstanding", r"memorand(?:um|a|ums)(?:\s+of\s+(?:understa\w*|cooperation))?|MoUs?|"
@@ -35,21 +36,31 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 AGREEMENT = re.compile(rf"\b(?:{_COUNT}\s+)?{_MODS}(?P<head>{'|'.join(p for _, p in KINDS)})\b", _I)
 _SUBJECT_AFTER = re.compile(r"\s+(?:on|about|concerning|covering|regarding|for|in\s+the\s+(?:field|area)s?\s+of)\s+"
-                            r"(?P<subj>(?:the\s+)?[^,.;]+?)(?=\s+(?:between|with|at|in|on|during|that|which)\b|[,.;]|$)", _I)
-_NAMED = re.compile(r"\b(?P<name>(?:[A-Z][\w’'-]*\s+){1,6}(?:Agreement|Treaty|Accord|Declaration|Protocol|Convention|Pact|Charter))\b")
+                            r"(?P<subj>(?:the\s+)?[^,.;]+?)(?=\s+(?:between|with|at|in|on|during|that|which)\b|[,.;]|$)",
+                            _I)
+_NAMED = re.compile(r"\b(?P<name>(?:[A-Z][\w’'-]*\s+){1,6}"
+                    r"(?:Agreement|Treaty|Accord|Declaration|Protocol|Convention|Pact|Charter))\b")
 _ELABORATION_VERBS = r"establish\w*|provid\w*\s+for|cover\w*|concern\w*|deal\w*\s+with|focus\w*\s+on|relat\w*\s+to|" \
                      r"set\w*\s+up|creat\w*|introduc\w*|includ\w*|address\w*|are\s+on|is\s+on|range\s+from"
-_ONE_OF = re.compile(rf"\b(?:one|the\s+first)\s+of\s+(?:the|them|these)\b[^.;]*?\b(?:{_ELABORATION_VERBS})\s+(?P<subj>[^,;.]+)", _I)
-_NEXT_ONE = re.compile(rf"\ba\s+(?:second|third|fourth|fifth|sixth)(?:\s+one)?\b[^.;]*?\b(?:{_ELABORATION_VERBS})\s+(?P<subj>[^,;.]+)", _I)
-_THE_OTHER = re.compile(rf"\bthe\s+(?:other|remaining)\s+(?P<n>\w+)\b[^.]*?\b(?:{_ELABORATION_VERBS})\s+(?P<list>[^.]+)", _I)
-_THEY_COVER = re.compile(rf"\b(?:the|these|those|its|their)\s+(?:agreements|memorand\w+|texts|deals|accords|documents|pacts)\b"
+_ONE_OF = re.compile(rf"\b(?:one|the\s+first)\s+of\s+(?:the|them|these)\b[^.;]*?\b(?:{_ELABORATION_VERBS})\s+"
+                     rf"(?P<subj>[^,;.]+)", _I)
+_NEXT_ONE = re.compile(rf"\ba\s+(?:second|third|fourth|fifth|sixth)(?:\s+one)?\b[^.;]*?\b(?:{_ELABORATION_VERBS})\s+"
+                       rf"(?P<subj>[^,;.]+)", _I)
+_THE_OTHER = re.compile(rf"\bthe\s+(?:other|remaining)\s+(?P<n>\w+)\b[^.]*?\b(?:{_ELABORATION_VERBS})\s+"
+                        rf"(?P<list>[^.]+)", _I)
+_THEY_COVER = re.compile(rf"\b(?:the|these|those|its|their)\s+"
+                         rf"(?:agreements|memorand\w+|texts|deals|accords|documents|pacts)\b"
                          rf"[^.]*?\b(?:{_ELABORATION_VERBS})\s+(?P<list>[^.]+)", _I)
-_IT_COVERS = re.compile(rf"^(?:it|the\s+(?:accord|agreement|pact|deal|treaty|memorandum))\s+(?:also\s+)?(?:{_ELABORATION_VERBS})\s+"
+_IT_COVERS = re.compile(rf"^(?:it|the\s+(?:accord|agreement|pact|deal|treaty|memorandum))\s+(?:also\s+)?"
+                        rf"(?:{_ELABORATION_VERBS})\s+"
                         rf"(?P<list>[^.]+)", _I)
 _SIGNED_NEW = re.compile(r"\b(?:signed|inked|concluded|sealed|initial(?:l)?ed)\s+(?:also\s+)?$", _I)
 # A document the text introduces as one more: "a second text", "another memorandum", "a separate agreement".
 _NEW = re.compile(r"\b(?:a\s+second|a\s+third|another|a\s+separate|a\s+further|an\s+additional|a\s+so-called|also\s+a|"
-                  r"and\s+a|and\s+an)\s+(?:[\w-]+\s+){0,4}$", _I)
+                  r"and\s+a|and\s+an)\s+(?:[\w,-]+\s+){0,4}$", _I)
+# A further document coordinated with the first in the signing's clause: "an agreement on X and three memorandums".
+_AND_MORE = re.compile(r"\band\s+(?:also\s+)?(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|several|"
+                       r"[A-Z][\w’'-]*)?\s*$", _I)
 AFTER = 6                   # sentences after a signing in which a document introduced as one more is the signing's
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 _RATIFICATION = re.compile(r"\bratification\b|\binstruments?\s+of\s+ratification\b", _I)
@@ -71,12 +82,18 @@ def find_agreements(doc: Doc) -> Doc:
     """The agreement stage: the documents of the asserted signings and joint statements."""
     out: list[FoundAgreement] = []
     text, sentences = doc.text, doc.sentences
-    for e in doc.asserted():
+    events = sorted(doc.asserted(), key=lambda e: (e.type != "AgreementSigning", e.span.begin))
+    for e in events:
         parties = sorted(e.countries())
+        if e.type == "JointStatement" and any(a.kind == "JointDeclaration" and set(a.parties) == set(parties)
+                                               for a in out):
+            continue                                      # the declaration a signing already gave
         if e.type == "JointStatement":
             s = sentences[e.sentence]
             m = re.search(r"\b(?:joint\s+)?(?:statement|declaration|communiqu[eé])\b", s.text, _I)
             subj = _SUBJECT_AFTER.match(s.text, m.end()) if m else None
+            if subj and find_dates(subj.group("subj"), 0, len(subj.group("subj")), None):
+                subj = None                               # "a joint statement on Monday": a date, not a subject
             named = _declaration(text, s)
             out.append(FoundAgreement("JointDeclaration", parties, e.span, e.id,
                                       title=named.group("name") if named else None,
@@ -120,13 +137,33 @@ def _signed(doc: Doc, e: Frame, parties: list[str], out: list[FoundAgreement]) -
             subject = "; ".join(subjects)
         out.append(FoundAgreement(kind, parties, span, e.id, title=title, subject=subject, subjects=subjects,
                                   confidence=0.9 if title or subject else 0.8))
+    out.extend(_coordinated(doc, e, parties, m, out))
     out.extend(_further(text, sentences, e, parties, m, out))
     out.extend(_listed(doc, e, parties, out))
 
 
+def _coordinated(doc: Doc, e: Frame, parties: list[str], first: re.Match[str],
+                 found: list[FoundAgreement]) -> list[FoundAgreement]:
+    """Documents named with the first one in the signing's clause, each its own: 'an agreement on X and three
+    memorandums of understanding on Y'."""
+    text = doc.text
+    out: list[FoundAgreement] = []
+    clause = next((sp for sp in e.spans if sp.begin <= first.start() < sp.end), e.span)
+    for kind, m in _mentions(text, first.end(), clause.end):
+        if not _AND_MORE.search(text, max(clause.begin, m.start() - 20), m.start()):
+            continue
+        s = doc.sentences[doc.sentence_at(m.start()) or e.sentence]
+        subject = _subject(text, s, m)
+        if any(a.kind == kind and a.subject == subject for a in found + out):
+            continue
+        out.append(FoundAgreement(kind, parties, _span(text, m), e.id, title=_title(text, s, m), subject=subject,
+                                  confidence=0.8))
+    return out
+
+
 def _listed(doc: Doc, e: Frame, parties: list[str], found: list[FoundAgreement]) -> list[FoundAgreement]:
-    """Documents of the same signing that the following sentences introduce as more ('a second text, a so-called X
-    agreement') or list under it ('the following documents were exchanged:' and a list)."""
+    """Documents of the same signing that the following sentences introduce as more ('another memorandum, on
+    fisheries, ...') or list under it ('the texts signed were:' and a list)."""
     text, sentences = doc.text, doc.sentences
     out: list[FoundAgreement] = []
     last = max(doc.sentence_at(sp.begin) or e.sentence for sp in e.spans)
@@ -151,7 +188,13 @@ def _mention(text: str, s: Sentence) -> tuple[str, re.Match[str]] | None:
     return next(_mentions(text, s.begin, s.end), None)
 
 
+_HEADS = re.compile(r"memorand|mou|treat|instrument|accession|convention|agreement|accord|pact|deal|contract|exchange|"
+                    r"declaration|communiq|letter", _I)
+
+
 def _mentions(text: str, begin: int, end: int) -> Iterator[tuple[str, re.Match[str]]]:
+    if _HEADS.search(text, begin, end) is None:
+        return                            # no document word: spare the long pattern
     for m in AGREEMENT.finditer(text, begin, end):
         head = m.group("head")
         kind = next(k for k, pattern in KINDS if re.fullmatch(pattern, head, _I))
@@ -163,14 +206,14 @@ def _span(text: str, m: re.Match[str]) -> Span:
 
 
 def _declaration(text: str, s: Sentence) -> re.Match[str] | None:
-    """'signed the Xi'an Declaration': a named declaration is the document of a signing with no other."""
+    """'signed the Lisbon Declaration': a named declaration is the document of a signing with no other."""
     return next((d for d in _NAMED.finditer(text, s.begin, s.end) if d.group("name").endswith("Declaration")), None)
 
 
 def _further(text: str, sentences: list[Sentence], e: Frame, parties: list[str], first: re.Match[str],
              found: list[FoundAgreement]) -> list[FoundAgreement]:
-    """Other documents the same signing names as new ones: '..., and the two governments signed an agreement on
-    joint production of ammunition'; 'At the same ceremony, Russia and the UN signed a separate memorandum'."""
+    """Other documents the same signing names as new ones: '..., and the two ministries signed an accord on
+    water'; 'at the same ceremony, the other two states signed a separate memorandum'."""
     out: list[FoundAgreement] = []
     seen = {(a.kind, a.subject) for a in found if a.event == e.id}
     # The first mention is the primary sentence's first, so only what follows it there, and other sentences.
@@ -245,7 +288,10 @@ def _elaboration(sentences: list[Sentence], at: int) -> list[str]:
 
 def _split_list(text: str) -> list[str]:
     text = re.split(r",\s+(?:according|said|which|who|as)\b", text)[0]
-    parts = re.split(r";\s*(?:and\s+)?", text) if ";" in text else re.split(r",\s*(?:and\s+)?|\s+and\s+(?=\w+\s+\w+)", text)
+    if ";" in text:
+        parts = re.split(r";\s*(?:and\s+)?", text)
+    else:
+        parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=\w+\s+\w+)", text)
     return [_clean(p) for p in parts if _clean(p)]
 
 

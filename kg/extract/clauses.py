@@ -28,7 +28,10 @@ def find_clauses(doc: Doc) -> Doc:
     for t in doc.triggers:
         if t.kind == "verb":
             verbs.setdefault(t.sentence, []).append(t)
+    with_triggers = {t.sentence for t in doc.triggers}
     for i, s in enumerate(doc.sentences):
+        if i not in with_triggers:
+            continue                      # only an event's clause is ever looked for
         found = _clauses(doc, i, s, {t.begin for t in verbs.get(i, ())})
         first = len(doc.clauses)
         doc.clauses.extend(replace(c, parent=first) if k else c for k, c in enumerate(found))
@@ -75,7 +78,7 @@ def _clauses(doc: Doc, i: int, s: Sentence, verb_starts: set[int]) -> list[Claus
         elif tok.key in _SUBORDINATE:
             end = _find(toks, k + 1, {",", ";"})
             if k == 0 and end == n:
-                # "Before the ceremony Blinken held talks ...": no comma, so the phrase ends at the next actor.
+                # "Before the dinner the envoy met ...": no comma, so the phrase ends at the next actor.
                 end = next((j for j in range(k + 1, n) if toks[j].begin in actor_starts), n)
             out.append(_clause(s, i, toks, k, end, "subordinate", tok.key))
         elif tok.key in _RELATIVE and k > 0 and toks[k - 1].text != ",":
@@ -110,12 +113,12 @@ def _after_comma(toks: list[Token], k: int, verb_starts: set[int]) -> ClauseKind
     if tok.key in _ARTICLE and k + 1 < len(toks) and toks[k + 1].text[:1].islower():
         close = _find(toks, k, {","})
         if close < len(toks) or not any(t.begin in verb_starts for t in toks[k:]):
-            return "apposition"           # ", the president's deputy chief of staff, wrote"
+            return "apposition"           # ", the minister's senior adviser, said"
     return None
 
 
 def _that(toks: list[Token], k: int) -> int | None:
-    """'told him that', 'wrote on Twitter that': the 'that' opening what was said, a few words after the verb."""
+    """'told reporters that', 'posted online that': the 'that' opening what was said, a few words after the verb."""
     for j in range(k, min(k + 5, len(toks))):
         if toks[j].key == "that":
             return j

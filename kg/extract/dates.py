@@ -24,15 +24,22 @@ _MONTH_YEAR = rf"(?:(?:early|mid|late)[- ])?(?P<m4>{MONTHS})\.?\s+(?P<y4>\d{{4}}
 _ISO = r"(?P<iso>\d{4}-\d{2}-\d{2})"
 _YEAR = r"(?:in\s+)(?P<y5>(?:19|20)\d{2})"
 # "in March" with no year: the last March on or before the publication date
-_MONTH_ONLY = r"(?:(?i:in|since|until|by|early|mid|late|last)[\s-]+)(?P<m6>(?:January|February|March|April|May|June|July|August|September|October|November|December))\b(?![\s.,]*\d)"
+_MONTH_ONLY = (r"(?:(?i:in|since|until|by|early|mid|late|last)[\s-]+)"
+               r"(?P<m6>(?:January|February|March|April|May|June|July|August|September|October|November|December))"
+               r"\b(?![\s.,]*\d)")
 _WEEKDAY = r"(?P<wd>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)"
-_RELATIVE = (r"(?P<rel>yesterday|today|earlier (?:in )?the (?:same )?day|earlier today|the day before|later the same day|"
+_RELATIVE = (r"(?P<rel>yesterday|today|earlier (?:in )?the (?:same )?day|earlier today|the day before|"
+             r"later the same day|"
              r"(?:on\s+)?the same day|that (?:same )?day|the (?:next|following|previous) day|the day after)")
 
 DATE_EXPR = re.compile(
     rf"\b(?:{_ISO}|{_DAY_MONTH_YEAR}|{_MONTH_DAY_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_WEEKDAY}|{_RELATIVE}|{_YEAR}|"
     rf"{_MONTH_ONLY})\b",
 )
+
+
+# Words without which a stretch of text gives no date (besides digits): months, weekdays, relative days.
+DATE_CUES = frozenset(list(_MONTH_NUM) + [w for w in WEEKDAYS] + ["yesterday", "today", "day"])
 
 
 @dataclass(frozen=True, slots=True)

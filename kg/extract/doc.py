@@ -12,7 +12,7 @@ from datetime import date
 from typing import Literal
 
 from kg import gazetteer as gz
-from kg.extract.dates import DateMention, find_dates
+from kg.extract.dates import DATE_CUES, DateMention, find_dates
 from kg.extract.lexicon import Lexicon, Match
 from kg.extract.text import Quotation, Sentence
 from kg.extract.titles import Title, titles_in
@@ -97,7 +97,7 @@ class Mentions:
 
 @dataclass(frozen=True, slots=True)
 class NameRun:
-    """Capitalised name tokens the mention stage could not make a person of on their own ("Modi", "Tammim")."""
+    """Capitalised name tokens the mention stage could not make a person of on their own ("Berg", "Tomass")."""
     sentence: int
     start: int
     stop: int
@@ -211,6 +211,8 @@ class Doc:
     _titles: dict[int, list[Title]] = field(default_factory=dict)
     _dates: dict[int, list[DateMention]] = field(default_factory=dict)
     _begins: list[int] = field(default_factory=list)
+    _opens: list[int] = field(default_factory=list)
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict)   # what stages compute once per document
     _order: list[int] = field(default_factory=list)
     _next_id: int = 0
 
@@ -227,7 +229,8 @@ class Doc:
         hit = self._dates.get(i)
         if hit is None:
             s = self.sentences[i]
-            hit = self._dates[i] = find_dates(self.text, s.begin, s.end, self.article.published)
+            cued = any(t.key in DATE_CUES or t.text[:1].isdigit() for t in s.tokens)
+            hit = self._dates[i] = find_dates(self.text, s.begin, s.end, self.article.published) if cued else []
         return hit
 
     def new_id(self) -> str:
@@ -270,4 +273,10 @@ class Doc:
 
     def quoted(self, offset: int) -> bool:
         """Whether ``offset`` lies inside quotation marks."""
-        return any(q.open_mark <= offset <= q.close_mark for q in self.quotations)
+        if not self.quotations:
+            return False
+        if len(self._opens) != len(self.quotations):
+            self._opens = [q.open_mark for q in self.quotations]   # quotations come sorted by their opening mark
+        at = bisect_right(self._opens, offset) - 1
+        # Quotations may nest; look back a little for one that still spans the offset.
+        return any(self.quotations[k].close_mark >= offset for k in range(at, max(-1, at - 3), -1))

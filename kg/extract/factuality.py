@@ -20,7 +20,8 @@ NEWS_SPAN = timedelta(days=1)       # the news and the day before it (an arrival
 _PLANS = re.compile(r"\b(?:is|are|was|were)\s+(?:next\s+|also\s+|then\s+)?(?:due|expected|scheduled|set|slated|"
                     r"planning|going)\b|\bplans?\s+to\b|\bintends?\s+to\b", re.IGNORECASE)
 _AMOUNT_BEFORE = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?)\s+$", re.IGNORECASE)
-_FUTURE_AFTER = re.compile(r"[^,;.]{0,40}?\b(?:that|which)\s+(?:[\w.’'-]+\s+){0,4}(?:will|would|is\s+to|are\s+to|is\s+due|"
+_FUTURE_AFTER = re.compile(r"[^,;.]{0,40}?\b(?:that|which)\s+(?:[\w.’'-]+\s+){0,4}"
+                           r"(?:will|would|is\s+to|are\s+to|is\s+due|"
                            r"is\s+expected|plans?\s+to)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'-]+")
 _PERFECT = re.compile(r"\bhad\s+(?:(?:also|already|previously|earlier|just|not|never|first|twice|once)\s+)*"
@@ -55,15 +56,13 @@ def factuality(doc: Doc, frame: Frame) -> Factuality:
 def own_text(doc: Doc, frame: Frame) -> str:
     """The text of the frame's clause with the clauses set into it (and not holding the trigger) blanked."""
     begin, end = frame.span.begin, frame.span.end
-    chars = list(doc.text[begin:end])
     t = frame.trigger.begin
-    for k in doc.clauses_of.get(frame.sentence, ()):
-        c = doc.clauses[k]
-        if c.kind != "main" and begin <= c.begin and c.end <= end and not c.begin <= t < c.end \
-                and (c.begin, c.end) != (begin, end):
-            for n in range(c.begin - begin, c.end - begin):
-                chars[n] = " "
-    return "".join(chars)
+    nested = [c for k in doc.clauses_of.get(frame.sentence, ()) if (c := doc.clauses[k]).kind != "main"
+              and begin <= c.begin and c.end <= end and not c.begin <= t < c.end and (c.begin, c.end) != (begin, end)]
+    text = doc.text[begin:end]
+    for c in nested:
+        text = text[:c.begin - begin] + " " * (c.end - c.begin) + text[c.end - begin:]
+    return text
 
 
 def _negated(doc: Doc, frame: Frame, near: list[str]) -> bool:
@@ -71,16 +70,16 @@ def _negated(doc: Doc, frame: Frame, near: list[str]) -> bool:
     negation = patterns.words("negation")
     if any(w in negation for w in near):
         return True
-    after = doc.text[t.end:frame.span.end][:60].casefold()
-    return bool(re.match(r"\s+(?:was|were|has\s+been|had\s+been|is|are)\s+(?:\w+\s+)?(?:cancell?ed|postponed|"
-                         r"called\s+off|put\s+off|scrapped)\b", after))
+    after = doc.text[t.end:frame.span.end][:80].casefold()
+    return bool(re.search(r"\b(?:was|were|has\s+been|had\s+been|is|are)\s+(?:\w+\s+)?(?:cancell?ed|postponed|"
+                          r"called\s+off|put\s+off|scrapped)\b", after))
 
 
 def _planned(doc: Doc, frame: Frame, words: list[str], own: str) -> bool:
     t = frame.trigger
     if any(w in patterns.words("modal") for w in words[-8:]):
         return True
-    reach = 8 if t.kind == "noun" else 5              # a noun has its phrase between: "to take part in the summit"
+    reach = 8 if t.kind == "noun" else 5              # a noun has its phrase between: "to attend the annual summit"
     to = next((n for n in range(len(words) - 1, max(-1, len(words) - reach), -1) if words[n] == "to"), None)
     if to is not None:
         if to >= 1 and words[to - 1] in ("is", "are", "was", "were"):
@@ -88,7 +87,7 @@ def _planned(doc: Doc, frame: Frame, words: list[str], own: str) -> bool:
         plan, decide = patterns.words("plan"), patterns.words("decide")
         governor = next((w for w in reversed(words[max(0, to - 8):to]) if w in plan or w in decide), None)
         if governor is not None and governor not in decide:
-            return True                                # "agreed on Thursday to resume visits"
+            return True                                # "agreed on Monday to restart visits"
     if t.kind == "noun" and _noun_modified(doc, frame, patterns.words("plan_noun")):
         return True                                    # "ahead of the annual summit", "an upcoming visit"
     present = patterns.words("present")
@@ -119,8 +118,9 @@ def _background(doc: Doc, frame: Frame, words: list[str], before: str, own: str)
     k = doc.clause_at(t.begin, frame.sentence)
     if k is not None and doc.clauses[k].kind == "subordinate":
         c = doc.clauses[k]
-        if c.marker == "since" or c.marker == "after" and _AMOUNT_BEFORE.search(doc.text, max(0, c.begin - 30), c.begin):
-            return True                                # "since they met", "six months after the two met"
+        amount = _AMOUNT_BEFORE.search(doc.text, max(0, c.begin - 30), c.begin)
+        if c.marker == "since" or c.marker == "after" and amount is not None:
+            return True                                # "since they met", "a year after the two met"
     if t.kind == "noun" and _noun_modified(doc, frame, patterns.words("past_noun")):
         return True                                    # "the previous summit", "their last meeting"
     return _earlier_year(doc, frame, own)

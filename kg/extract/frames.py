@@ -77,11 +77,19 @@ def _holes(doc: Doc, i: int, k: int | None, t: Trigger) -> list[tuple[int, int]]
             continue
         if not c.begin <= t.begin < c.end:
             out.append((c.begin, c.end))
-    for m in patterns.rx("source").finditer(doc.text, mine.begin, mine.end):
-        stop = _phrase_end(doc, i, m.end())
-        if not m.start() <= t.begin < stop:
-            out.append((m.start(), stop))          # "according to the SPA": a source, not a participant
+    for a, b in _sources(doc, i, mine):
+        if not a <= t.begin < b:
+            out.append((a, b))                     # "according to the agency": a source, not a participant
     return out
+
+
+def _sources(doc: Doc, i: int, clause: Clause) -> list[tuple[int, int]]:
+    key = ("sources", clause.begin, clause.end)
+    hit = doc.memo.get(key)
+    if hit is None:
+        hit = doc.memo[key] = [(m.start(), _phrase_end(doc, i, m.end()))
+                               for m in patterns.rx("source").finditer(doc.text, clause.begin, clause.end)]
+    return hit  # type: ignore[return-value]
 
 
 def _phrase_end(doc: Doc, i: int, at: int) -> int:
@@ -105,16 +113,9 @@ def _arguments(doc: Doc, s: Sentence, t: Trigger, begin: int, end: int, holes: l
     titled = _title_tokens(doc, t.sentence, s)
     subject_from = begin if t.kind == "verb" else _noun_subject_start(doc, s, t, begin)
     out: list[Actor] = []
-    targets = t.object == "target"
     for m in doc.mentions.by_sentence[t.sentence]:
         if not begin <= m.start < stop or m.start == t.begin and t.rule != "visit-visiting" \
-                or _inside(m.start, holes) or doc.quoted(m.start):
-            continue
-        # What a sanction or protest is aimed at stands for its state: "sanctions on Iran's morality police"; a
-        # visit to "the Ruritanian capital" is a visit to Ruritania.
-        where = _capital_of(doc, s, m) and t.type == "Visit"
-        if not is_actor(doc, m, s) and not where and not (targets and m.start > t.begin and m.kind == "country"
-                                                          and not dateline(doc, m)):
+                or _inside(m.start, holes) or doc.quoted(m.start) or dateline(doc, m):
             continue
         n = token_index(s, m.start)
         if m.start < t.begin:
@@ -123,20 +124,35 @@ def _arguments(doc: Doc, s: Sentence, t: Trigger, begin: int, end: int, holes: l
                 role = t.subject if m.start >= subject_from and not _object_of_verb(toks, n, titled) else "none"
             else:
                 role = preps.get(prep, "none")
-            distance = n - pivot
+        elif m.start < t.end and token_index(s, t.end) - 1 == n:
+            prep, role = None, t.object        # the actor a pattern ends on: "received by X", "visiting X"
         else:
-            prep = _governing_preposition(toks, n, max(pivot + 1, token_index(s, t.end)), titled, apposition=True)
+            prep = _governing_preposition(toks, n, pivot + 1, titled, apposition=True)
             if prep is None:
                 role = t.object if m.start < t.end or _adjacent(toks, token_index(s, t.end), n, titled) else "none"
             else:
                 role = preps.get(prep, "none")
-            distance = n - pivot
-        if role == "none":
+        if role == "none" or not _takes_part(doc, s, m, role, prep):
             continue
+        distance = n - pivot
         actor = _actor(doc, m, role, distance)
         if not any(a.kind == actor.kind and a.ref == actor.ref for a in out):
             out.append(actor)
     return out
+
+
+def _takes_part(doc: Doc, s: Sentence, m: Mention, role: str, prep: str | None) -> bool:
+    """Whether a mention in an argument's place names a party: an actor; or, for what a sanction or protest is
+    aimed at, any state or place of a state named there ("sanctions on Ruritania's police", "recalled its envoy
+    from the port city"); or, for a visit's host, a capital named by nationality ("the Ruritanian capital") or a
+    place visited ("to visit the port city")."""
+    if is_actor(doc, m, s):
+        return True
+    if role == "target":
+        return m.kind == "country" or m.kind == "place" and m.country is not None
+    if role == "host":
+        return _capital_of(doc, s, m) or prep is None and m.kind == "place" and m.country is not None
+    return False
 
 
 def _capital_of(doc: Doc, s: Sentence, m: Mention) -> bool:
@@ -148,6 +164,8 @@ def _capital_of(doc: Doc, s: Sentence, m: Mention) -> bool:
 
 
 def _actor(doc: Doc, m: Mention, role: str, distance: int) -> Actor:
+    if m.kind == "place":
+        return Actor("country", m.country or m.ref, m.country, role, distance)
     if m.kind == "person":
         return Actor("person", m.ref, doc.mentions.persons[m.ref].country, role, distance)
     if m.kind == "org":
@@ -165,7 +183,8 @@ def _adjacent(toks: list[Token], after: int, n: int, titled: set[int]) -> bool:
 
 
 _NOT_VERBS = frozenset({"and", "or", "both", "also", "then", "as", "while", "with", "the", "a", "an", "his", "her",
-                        "their", "its", "leaders", "president", "minister", "visiting", "fellow", "host", "counterpart"})
+                        "their", "its", "leaders", "president", "minister", "visiting", "fellow", "host",
+                        "counterpart"})
 
 
 def _object_of_verb(toks: list[Token], n: int, titled: set[int]) -> bool:
@@ -184,10 +203,14 @@ def _object_of_verb(toks: list[Token], n: int, titled: set[int]) -> bool:
 
 def _title_tokens(doc: Doc, i: int, s: Sentence) -> set[int]:
     """Token indices inside office titles ('Secretary of State'): their 'of' governs nothing."""
-    out: set[int] = set()
-    for t in doc.titles(i):
-        out.update(n for n, tok in enumerate(s.tokens) if t.begin <= tok.begin < t.end)
-    return out
+    key = ("titled", i)
+    hit = doc.memo.get(key)
+    if hit is None:
+        out: set[int] = set()
+        for t in doc.titles(i):
+            out.update(range(token_index(s, t.begin), token_index(s, t.end)))
+        hit = doc.memo[key] = out
+    return hit  # type: ignore[return-value]
 
 
 def _noun_subject_start(doc: Doc, s: Sentence, t: Trigger, begin: int) -> int:
@@ -224,7 +247,7 @@ def _governing_preposition(toks: list[Token], n: int, floor: int, titled: set[in
         if tok.key in _PREPOSITIONS:
             return tok.key
         if tok.text == "," and apposition and commas == 0 and k > floor:
-            commas += 1                                # an apposition: "to her counterpart, the US Secretary of State X"
+            commas += 1                                # an apposition: "to her counterpart, the Foreign Secretary, X"
             k -= 1
             continue
         if tok.text in (",", ";", ":", "(", ")") or not (tok.key in ("the", "a", "an", "his", "her", "their", "its",
@@ -237,6 +260,8 @@ def _governing_preposition(toks: list[Token], n: int, floor: int, titled: set[in
 
 def _subject_matter(doc: Doc, t: Trigger, end: int, preps: dict[str, str]) -> int:
     """Where what the event is about begins after the trigger ('talks on the war in Ukraine')."""
+    if t.end >= end:
+        return end
     for m in patterns.rx("topic_prep").finditer(doc.text, t.end, end):
         word = m.group(0).casefold()
         if word in preps and preps[word] != "none":
@@ -254,7 +279,8 @@ def _inherited_subject(doc: Doc, s: Sentence, t: Trigger, clause: Clause, holes:
         return []
     first_verb = next((x.begin for x in doc.triggers if x.sentence == t.sentence and parent.begin <= x.begin < t.begin),
                       clause.begin)
-    subject = [m for m in doc.mentions.by_sentence[t.sentence] if parent.begin <= m.start < min(first_verb, clause.begin)
+    before = min(first_verb, clause.begin)
+    subject = [m for m in doc.mentions.by_sentence[t.sentence] if parent.begin <= m.start < before
                and m.kind in ("person", "country", "org") and not _inside(m.start, holes)
                and is_actor(doc, m, s)
                and _governing_preposition(s.tokens, token_index(s, m.start), 0, _title_tokens(doc, t.sentence, s))

@@ -144,7 +144,7 @@ def _known_person(doc: Doc, key: str) -> PersonInfo:
 # -- short names -------------------------------------------------------------------------------
 
 def resolve_short(mentions: Mentions, name: str) -> str | None:
-    """The one person of the article a surname or short form stands for ("Ruto" with two Rutos named: the leader)."""
+    """The one person of the article a surname or short form stands for ("Berg" with two Bergs named: the leader)."""
     key = fold(name)
     hits = []
     for p in mentions.persons.values():
@@ -214,8 +214,8 @@ def _royal(doc: Doc, run: NameRun, title: str) -> str:
 # -- relations ---------------------------------------------------------------------------------
 
 def _relations(doc: Doc) -> None:
-    """'his wife, Peng Liyuan' (First Lady), "Petro's predecessor, Iván Duque" (Former President), 'his Rwandan
-    counterpart, X' (the owner's office, in Rwanda)."""
+    """'his wife, X' (First Lady), "Berg's predecessor, Y" (Former President), 'his Ruritanian counterpart, Z'
+    (the owner's office, in Ruritania)."""
     for info in list(doc.mentions.persons.values()):
         if not info.spans or info.local:
             continue
@@ -313,8 +313,8 @@ _THE = re.compile(r"(?:^|\b)the\s+$", re.IGNORECASE)
 
 
 def _title_references(doc: Doc) -> None:
-    """'the crown prince told Raisi', 'the Chilean president said', 'the UN chief', 'the Argentine leader': an office
-    named for the one person of the article holding it (in the state or body named with it)."""
+    """'the crown prince told X', 'the Ruritanian president said', 'the UN chief', 'the Freedonian leader': an
+    office named for the one person of the article holding it (in the state or body named with it)."""
     text, mentions = doc.text, doc.mentions
     for i, s in enumerate(doc.sentences):
         taken = [(m.start, m.stop) for m in mentions.by_sentence[i] if m.kind == "person"]
@@ -322,7 +322,7 @@ def _title_references(doc: Doc) -> None:
             if t.plural or t.former or any(a <= t.begin < b for a, b in taken):
                 continue
             if re.match(r"\s+[A-Z]|\s+of\b", text[t.end:t.end + 3]):
-                continue                              # "the President William Ruto", "the head of ..."
+                continue                              # "the President Anna Weiss", "the head of ..."
             qual = _qualifier(doc, i, t.begin)
             start = qual.start if qual is not None else t.begin
             if not _THE.search(text, max(s.begin, start - 4), start):

@@ -31,15 +31,18 @@ STOP = frozenset("""the a an in on at he she it its they we i you his her their 
     what which who whom whose where why how all each every some many most more other another such no not yes
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-    mr mrs ms dr prof professor sir dame lord h.e sheikh excellency gen lt col maj capt sgt adm brig cmdr rev hon rt""".split())
+    mr mrs ms dr prof professor sir dame lord h.e sheikh excellency gen lt col maj capt sgt adm brig cmdr rev hon
+    rt""".split())
 TITLE_WORDS = frozenset("""president presidents minister ministers prime secretary chancellor king queen prince
     princess emir sultan premier ambassador envoy spokesperson spokesman spokeswoman general deputy vice foreign
     defence defense chief director chairman chairwoman chair head leader governor mayor senator speaker
     commissioner first lady crown high representative presidential communications press counterpart
     former acting visiting interim treasury state""".split())
-# Every word a title can start with breaks a run of names: "National Security Adviser Jake Sullivan".
-TITLE_WORDS = TITLE_WORDS | (TITLE_STARTS - {"new", "newly", "then", "then-", "second", "first", "associate"}) | {"judge", "justice"}
-CONNECTORS = frozenset("da de do dos das del della di du van von der den ter bin ibn bint al el la le y ben abu".split())
+# Every word a title can start with breaks a run of names: "National Security Adviser Ana Lund".
+TITLE_WORDS = TITLE_WORDS | (TITLE_STARTS - {"new", "newly", "then", "then-", "second", "first", "associate"}) \
+    | {"judge", "justice"}
+CONNECTORS = frozenset("da de do dos das del della di du van von der den ter bin ibn bint al el la le y ben "
+                       "abu".split())
 # Capitalised words that make a run of names a thing rather than a person.
 NON_PERSON_HEADS = frozenset("""bank council committee commission department ministry office directorate agency
     organization organisation union community forum fund court parliament congress assembly group corporation
@@ -66,10 +69,13 @@ RELATION_BEFORE = re.compile(
     r"adviser|advisor|counterpart|envoy)\s*,?\s*$")
 _PERSON_BEFORE = re.compile(r"\b(?:met|meets|meeting|with|by|was|is|(?:death|killing|murder|arrest|detention|release|"
                             r"funeral|trial|execution|assassination)\s+of|named|appointed|elected|replaced|succeeded)\s+$")
-ROYAL_BEFORE = re.compile(r"\b(?:King|Queen|Prince|Princess|Pope|Emir|Sultan|Sheikh|Sheikha|Grand\s+Duke|Crown\s+Prince)\s+$")
+ROYAL_BEFORE = re.compile(r"\b(?:King|Queen|Prince|Princess|Pope|Emir|Sultan|Sheikh|Sheikha|Grand\s+Duke|"
+                          r"Crown\s+Prince)\s+$")
 # ", the ...", ", Saudi Arabia's ...", ", the president's ..." before a title in apposition to a name.
-_APPOSITION = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?:(?P<owner>(?:the\s+)?(?:[A-Z][\w’'\-]*\s+){0,3}[\w’'\-]+)(?:’s|'s)\s+)?")
-_WHO_HEADS = re.compile(r"\s*,\s*who\s+(?:heads|leads|chairs|runs)\s+(?:the\s+)?(?P<body>[A-Z][\w’'\-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'\-]*)*)")
+_APPOSITION = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?"
+                         r"(?:(?P<owner>(?:the\s+)?(?:[A-Z][\w’'\-]*\s+){0,3}[\w’'\-]+)(?:’s|'s)\s+)?")
+_WHO_HEADS = re.compile(r"\s*,\s*who\s+(?:heads|leads|chairs|runs)\s+(?:the\s+)?"
+                        r"(?P<body>[A-Z][\w’'\-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'\-]*)*)")
 _AS_TITLE = re.compile(r"\s+as\s+(?:the\s+)?(?:new\s+)?")
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?")
 _LOCATIVE = re.compile(r"(?:\b(?:in|at|to|from|into|near|outside|inside|toward|towards|via|around|across|"
@@ -90,9 +96,13 @@ _ORG_KIND = (
 )
 _NAMED_AFTER = re.compile(r"\s+(?:Treaty|Accords?|Agreements?|Declaration|Protocol|Consensus|Pact|Charter|Convention|"
                           r"Summit|Process|Plan|Initiative|Framework|Format|Group|Forum|Conference|Communiqu[eé])\b")
+_OF_THE = re.compile(r"\s+of\s+the\s+(?!(?:utility|company|firm|group|bank)\b)")
 _ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{1,3}|IX|X{1,2}I{0,3})")
 FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK"})
 COUNTRY_KINDS = frozenset({"country", "demonym", "demonyms", "capital", "metonym"})
+
+
+TitleFound = tuple[Title, str | None, str, str | None]      # a title, its state, whose office (kind, key)
 
 
 @dataclass(slots=True)
@@ -141,7 +151,8 @@ class MentionFinder:
         for key, info in list(self.out.orgs.items()):
             if info.country is not None or info.in_gazetteer:
                 continue
-            twin = next((o for o in self.out.orgs.values() if o is not info and o.country and fold(o.name) == fold(info.name)), None)
+            twin = next((o for o in self.out.orgs.values()
+                         if o is not info and o.country and fold(o.name) == fold(info.name)), None)
             if twin is None:
                 continue
             twin.spans.extend(info.spans)
@@ -167,7 +178,7 @@ class MentionFinder:
                 for k in range(m.begin, m.end):
                     blocked[k] = m.entries[0]
         out: list[_Run] = []
-        # A name never runs on across a line break ("... David Cameron" / "Published 21 February").
+        # A name never runs on across a line break ("... Tomas Berg" / "Updated 3 May").
         breaks = {k for k in range(1, len(toks)) if "\n" in self.text[toks[k - 1].end:toks[k].begin]}
         headline = s.paragraph == HEADLINE
         k, n = 0, len(toks)
@@ -175,10 +186,11 @@ class MentionFinder:
             if k in person_at:
                 m = person_at[k]
                 end = m.end
-                # A gazetteer name may be followed by more of the name ("Lula" in "Lula da Silva"); not in a headline,
+                # A gazetteer name may be followed by more of the name ("Ana" in "Ana da Costa"); not in a headline,
                 # where every word is capitalised.
-                while not headline and end < n and end not in breaks and (self._name_token(toks, end, blocked) or toks[end].key in CONNECTORS) \
-                        and end + 1 <= n and self._name_token(toks, end if toks[end].key not in CONNECTORS else end + 1, blocked):
+                while not headline and end < n and end not in breaks \
+                        and (self._name_token(toks, end, blocked) or toks[end].key in CONNECTORS) and end + 1 <= n \
+                        and self._name_token(toks, end if toks[end].key not in CONNECTORS else end + 1, blocked):
                     end += 1 if toks[end].key not in CONNECTORS else 2
                 entry = m.first("person")
                 out.append(_Run(k, end, toks[k].begin, toks[end - 1].end, self._name(toks, k, end),
@@ -198,7 +210,7 @@ class MentionFinder:
                     end += 2
                 elif toks[end].text in "\"“" and end + 3 < n and toks[end + 1].is_cap and toks[end + 2].text in "\"”" \
                         and (self._name_token(toks, end + 3, blocked) or toks[end + 3].key in CONNECTORS):
-                    end += 3                          # a nickname: Rosângela "Janja" da Silva
+                    end += 3                          # a nickname: Maria "Mia" Costa
                 else:
                     break
             name = self._name(toks, k, end)
@@ -220,7 +232,7 @@ class MentionFinder:
         return t.text[0].isalpha()
 
     def _thing_chunk(self, toks: list[Token], begin: int, end: int) -> bool:
-        """The run is part of a capitalised name of a thing: 'Simón Bolívar International Airport'."""
+        """The run is part of a capitalised name of a thing: 'José Martí International Airport'."""
         lo = begin
         while lo > 0 and toks[lo - 1].is_cap and toks[lo - 1].key not in STOP and toks[lo - 1].key not in TITLE_WORDS:
             lo -= 1
@@ -263,7 +275,8 @@ class MentionFinder:
                 title, title_span = right, None
         relation = RELATION_BEFORE.search(text, s.begin, r.start)
         possessive = self._possessive_country(i, r)
-        cue = (title is not None or r.person is not None or patterns.rx("person_after").match(text, r.stop, right_end) is not None
+        cue = (title is not None or r.person is not None
+               or patterns.rx("person_after").match(text, r.stop, right_end) is not None
                or relation is not None or possessive is not None or _PERSON_BEFORE.search(left) is not None)
         if not cue:
             return
@@ -292,7 +305,7 @@ class MentionFinder:
         self.out.by_sentence[i].append(Mention(r.start, r.stop, i, "person", key, info.country))
 
     def _possessive_country(self, i: int, r: _Run) -> str | None:
-        """"Ghana's Nana Akufo-Addo": the state named right before a name, in the possessive."""
+        """"Ruritania's Anna Weiss": the state named right before a name, in the possessive."""
         for m in self.matches[i]:
             if m.stop < r.start and re.fullmatch(r"\s*(?:’s|'s)\s+", self.text[m.stop:r.start]):
                 e = m.first("country")
@@ -309,8 +322,8 @@ class MentionFinder:
                 return key
         return None
 
-    def _left_title(self, i: int, r: _Run) -> tuple[tuple[Title, str | None, str, str | None], Span | None] | tuple[None, None]:
-        """A title before the name: 'Indian Prime Minister Narendra Modi', 'the head of X (MİT), Hakan Fidan'."""
+    def _left_title(self, i: int, r: _Run) -> tuple[TitleFound, Span | None] | tuple[None, None]:
+        """A title before the name: 'Ruritanian Prime Minister Tomas Berg', 'the head of X (ABC), Ana Lund'."""
         text, s = self.text, self.sentences[i]
         lo = max(s.begin, r.start - 160)
         gap_end = r.start
@@ -326,11 +339,13 @@ class MentionFinder:
                 label, of_kind, of, country = self._complement(i, t, complement)
                 qual = self._qualifier(i, t.begin)
                 qual_match = self._qualifier_match(i, t.begin)
-                org = qual_match.first("org") if qual_match is not None and not (qual_match.kinds() & COUNTRY_KINDS) else None
+                org = qual_match.first("org") if qual_match is not None and not (qual_match.kinds() & COUNTRY_KINDS) \
+                    else None
                 if org is not None and of is None:
                     of_kind, of = "organization", org.ref
                 country = country or qual or (self._respective(i, t, r) if t.plural else None)
-                t2 = Title(t.begin, t.end, label, canonical(label) if label != t.label else t.office, t.former, t.plural)
+                office = canonical(label) if label != t.label else t.office
+                t2 = Title(t.begin, t.end, label, office, t.former, t.plural)
                 if qual and self._qualifier_is_institution(i, t.begin):
                     inst = self._qualifier_text(i, t.begin)
                     t2 = Title(t.begin, t.end, f"{inst} {label}", t2.office, t.former, t.plural)
@@ -340,7 +355,7 @@ class MentionFinder:
         return None, None
 
     def _respective(self, i: int, t: Title, r: _Run) -> str | None:
-        """'Australia and Papua New Guinea signed ... with Prime Ministers Anthony Albanese and James Marape'."""
+        """'Ruritania and Freedonia signed ... with Prime Ministers Tomas Berg and Ana Lund'."""
         countries: list[str] = []
         for m in self.matches[i]:
             e = m.first("country", "demonym")
@@ -352,19 +367,20 @@ class MentionFinder:
         return None
 
     def _coordinated(self, i: int, t: Title, r: _Run) -> bool:
-        """'Prime Ministers Anthony Albanese and James Marape': a plural title covers both names."""
+        """'Prime Ministers Tomas Berg and Ana Lund': a plural title covers both names."""
         if not t.plural:
             return False
         between = self.text[t.end:r.start]
         return re.fullmatch(r"\s+[A-Z][^,;:.]*?\s+and\s+", between) is not None
 
-    def _complement(self, i: int, t: Title, complement: re.Match[str] | None) -> tuple[str, str, str | None, str | None]:
-        """(label, of_kind, of, country) from 'chief of the General Staff of the Russian Armed Forces'."""
+    def _complement(self, i: int, t: Title,
+                    complement: re.Match[str] | None) -> tuple[str, str, str | None, str | None]:
+        """(label, of_kind, of, country) from 'commander of the Joint Staff of the Ruritanian Navy'."""
         if complement is None:
             return t.label, "country", None, None
         body = complement.group("body")
         b = complement.start("body")
-        the = "the " if re.match(r"\s+of\s+the\s+(?!(?:utility|company|firm|group|bank)\b)", complement.group(0)) else ""
+        the = "the " if _OF_THE.match(complement.group(0)) else ""
         entries = [m for m in self.matches[i] if b <= m.start and m.stop <= complement.end()]
         countries = [e for m in entries for e in m.entries if e.kind in COUNTRY_KINDS]
         orgs = [e for m in entries for e in m.entries if e.kind == "org"]
@@ -380,7 +396,8 @@ class MentionFinder:
         return t.label, "country", None, country
 
     def _qualifier(self, i: int, at: int) -> str | None:
-        """The state named right before a title: 'Indian', 'UK', "Sierra Leone's", 'NATO', 'White House', 'visiting South Korean'."""
+        """The state named right before a title: 'Ruritanian', 'UK', "Freedonia's", 'NATO', 'White House',
+        'visiting Ruritanian'."""
         m = self._qualifier_match(i, at)
         if m is None:
             return None
@@ -411,7 +428,7 @@ class MentionFinder:
         return self.text[m.start:m.stop] if m else ""
 
     def _as_title(self, r: _Run, end: int) -> tuple[Title, str | None, str, str | None] | None:
-        """'Dilma Rousseff as head of the New Development Bank'."""
+        """'Ana Lund as head of the Regional Investment Bank'."""
         m = _AS_TITLE.match(self.text, r.stop, end)
         if m is None:
             return None
@@ -421,10 +438,11 @@ class MentionFinder:
         i = self._sentence(r.start)
         complement = COMPLEMENT.match(self.text, t.end, end)
         label, of_kind, of, country = self._complement(i, t, complement)
-        return Title(t.begin, complement.end() if complement else t.end, label, canonical(label), False, False), country, of_kind, of
+        end_at = complement.end() if complement else t.end
+        return Title(t.begin, end_at, label, canonical(label), False, False), country, of_kind, of
 
     def _right_title(self, r: _Run, end: int) -> tuple[Title, str | None, str, str | None] | None:
-        """'Valery Gerasimov, chief of the General Staff ...', 'Zhao Leji, who heads the ...'."""
+        """'Tomas Berg, commander of the Joint Staff ...', 'Ana Lund, who heads the ...'."""
         text = self.text
         i = self._sentence(r.start)
         who = _WHO_HEADS.match(text, r.stop, end)
@@ -446,7 +464,8 @@ class MentionFinder:
         if qual is None and m.group("owner"):
             qual = self._owner_country(i, m.start("owner"), m.end("owner"))
         stop = complement.end() if complement else t.end
-        return Title(t.begin, stop, label, canonical(label) if label != t.label else t.office, t.former, False), qual, of_kind, of
+        office = canonical(label) if label != t.label else t.office
+        return Title(t.begin, stop, label, office, t.former, False), qual, of_kind, of
 
     def _owner_country(self, i: int, begin: int, end: int) -> str | None:
         """The state of a possessive owner: "Saudi Arabia's" or "the president's" (the president's state)."""
@@ -468,7 +487,7 @@ class MentionFinder:
         return found if found is not None else 0
 
     def _country_after(self, r: _Run, end: int) -> str | None:
-        """'President Uhuru Kenyatta of Kenya'."""
+        """'President Anna Weiss of Ruritania'."""
         m = _OF_COUNTRY.match(self.text, r.stop, end)
         if m is None:
             return None
@@ -500,7 +519,7 @@ class MentionFinder:
                 if _NAMED_AFTER.match(text, m.stop, s.end):
                     continue                                    # "the Washington Treaty", "the Minsk Protocol"
                 if e.kind == "capital" and not _LOCATIVE.search(text, max(s.begin, m.start - 40), m.start):
-                    self._country(i, span, e.ref, "capital")      # "New Delhi and London agreed", "Seoul's proposal"
+                    self._country(i, span, e.ref, "capital")      # "Lima and Quito agreed", "Oslo's proposal"
                 else:
                     self._place(i, span, place_name, e.country)
             elif "org" in kinds:

@@ -88,7 +88,7 @@ def _signed_document(frame: Frame, frames: list[Frame]) -> bool:
     if frame.type != "JointStatement" or frame.trigger.kind != "noun":
         return False
     return any(f.type == "AgreementSigning" and f.sentence == frame.sentence and f.trigger.end <= frame.trigger.begin
-               and frame.trigger.begin - f.trigger.end < 40 for f in frames)
+               and f.span.begin <= frame.trigger.begin < f.span.end for f in frames)
 
 
 def _collective(doc: Doc, frame: Frame) -> bool:
@@ -142,13 +142,14 @@ def _filled(doc: Doc, frame: Frame, earlier: list[Frame], frames: list[Frame]) -
     elif _owned_by_other(doc, frame):
         return None                                         # "the vessel's visit": not an actor's
     elif plural or definite or doc.from_lead(frame.sentence) <= 1 and earlier or noun[:1].isupper() \
-            or doc.from_lead(frame.sentence) == 0 and not earlier and frame.actors and not _unknown_party(doc, frame):
+            or doc.from_lead(frame.sentence) == 0 and not earlier and frame.actors and not _unknown_party(doc, frame) \
+            and not _other_subject(doc, frame):
         actors = _add(frame.actors, _main_group(doc, earlier, role))
     if actors is None:
         return None
     if frame.type == "Visit":
-        actors = visit_roles([Actor(a.kind, a.ref, a.country, "participant", a.distance) if a.role not in ("host", "guest")
-                              else a for a in actors], frame.place)
+        actors = visit_roles([a if a.role in ("host", "guest") else Actor(a.kind, a.ref, a.country, "participant",
+                                                                           a.distance) for a in actors], frame.place)
     filled = replace(frame, id=doc.new_id(), actors=tuple(actors), sources=(frame.id,), inherited=True)
     return filled if _enough(filled) else None
 
@@ -180,6 +181,20 @@ def _unknown_party(doc: Doc, frame: Frame) -> bool:
                 and not any(a <= tok.begin < b for a, b in known):
             return True
         first = False
+    return False
+
+
+def _other_subject(doc: Doc, frame: Frame) -> bool:
+    """The subject is something that is no actor: 'a carmaker signed a deal with the government'."""
+    s = doc.sentences[frame.sentence]
+    known = [(m.start, m.stop) for m in doc.mentions.by_sentence[frame.sentence]]
+    for tok in s.tokens:
+        if tok.begin >= frame.trigger.begin or tok.text in (",", "(") or tok.key in ("on", "in", "at", "during"):
+            break
+        if tok.text[:1].islower() and tok.key not in ("the", "a", "an", "and", "both", "also", "two", "three", "its",
+                                                       "their", "then", "later") \
+                and tok.key not in patterns.words("actor_noun") and not any(a <= tok.begin < b for a, b in known):
+            return True
     return False
 
 

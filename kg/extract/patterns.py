@@ -23,7 +23,8 @@ LISTS: dict[str, tuple[str, ...]] = {
     "object_prep": ("of", "with", "by", "to", "for", "from", "at", "about", "on", "against", "between", "than", "as",
                     "and"),
     # Plural references to the parties of the news: "the two leaders", "both sides".
-    "plural_ref": (r"the\s+two\s+(?:leaders|presidents|prime\s+ministers|premiers|heads\s+of\s+(?:state|government)|sides|"
+    "plural_ref": (r"the\s+two\s+(?:leaders|presidents|prime\s+ministers|premiers|heads\s+of\s+(?:state|government)|"
+                   r"sides|"
                    r"countries|nations|governments|ministers|foreign\s+ministers|delegations|neighbours|neighbors|"
                    r"allies|men)",
                    r"both\s+(?:sides|leaders|countries|governments)",
@@ -85,7 +86,8 @@ LISTS: dict[str, tuple[str, ...]] = {
     # Who else took part: "attended", "was represented by".
     "attendance": (r"attended", r"took\s+part", r"participated", r"were\s+(?:also\s+)?present", r"around\s+the\s+table",
                    r"joined", r"presided\s+over", r"chaired", r"(?:was|were)\s+represented\s+by", r"in\s+attendance",
-                   r"among\s+the\s+(?:guests|participants|leaders)", r"among\s+those", r"at\s+the\s+table", r"sent\s+(?:(?:their|its|his|her|a)\s+)?"
+                   r"among\s+the\s+(?:guests|participants|leaders)", r"among\s+those", r"at\s+the\s+table",
+                   r"sent\s+(?:(?:their|its|his|her|a)\s+)?"
                    r"(?:[\w-]+\s+){0,2}(?:ministers?|delegations?|envoys?|representatives?|officials?)"),
     # Sources of reported words or facts: their names are not event participants.
     "source": (r"according\s+to", r"quoted\s+by", r"cited\s+by", r"citing"),
@@ -116,7 +118,8 @@ TEMPLATES: dict[str, str] = {
     "topic_prep": r"\b(?:{topic_prep})\b",
     "source": r"\b(?:{source})",
     # After a closing quotation mark: '," X said', '," X, an adviser to ..., wrote'; or '," said X'.
-    "quote_after_name": r"^\s*[,—–-]?\s*(?P<who>[^,.;:“”\"]{{1,80}}?)(?:\s*,[^.;“”\"]{{1,140}},)?\s+(?:{say})\b",
+    "quote_after_name": r"^\s*[,—–-]?\s*(?P<who>[^,.;:“”\"]{{1,80}}?)(?:\s*,[^.;“”\"]{{1,140}},)?"
+                        r"\s+(?:{say})\b",
     "quote_after_verb": r"^\s*[,—–-]?\s*(?:{say})\s+(?P<who>[^,.;:“”\"]{{1,80}})",
 }
 

@@ -1,7 +1,7 @@
 """Quotations attributed to their speakers.
 
 A quotation counts when the text says who said it: '"...," Modi said', 'Maduro said: "..."',
-'Marape called the two countries "brother and sister nations"', '"...," he said' (the last person named),
+'Berg called the two countries "old friends"', '"...," he said' (the last person named),
 '"...," Podolyak, an adviser to ..., wrote', 'Touray, who said ... "..."', a second quotation right after an
 attributed one. A joint statement ('"...," the statement read'; 'the two leaders wrote in a joint text:') or an
 institution or unnamed source ('the FCDO said', 'a senior official said') gives a quotation with no single
@@ -24,7 +24,8 @@ _SOURCE = re.compile(r"(?:the|a|an|its|their|one|another|two|several|some)\s+(?:
                      r"presidency|department|embassy|agency|spokes(?:person|man|woman)|officials?|diplomats?|sources?|"
                      r"source|aide|aides|kremlin|white\s+house|council|commission|secretariat)\b"
                      r"|\b(?:officials|diplomats|sources|aides)\b|(?-i:\b[A-Z]{2,6}\b)", _I)
-_JOINT = re.compile(r"\bjoint\b|\bin\s+(?:the|their|a)\s+(?:\w+\s+){0,2}(?:statement|declaration|communiqu[eé]|text)\b", _I)
+_JOINT = re.compile(r"\bjoint\b|\bin\s+(?:the|their|a)\s+(?:\w+\s+){0,2}"
+                    r"(?:statement|declaration|communiqu[eé]|text)\b", _I)
 _DOCUMENT = re.compile(r"\b(?:statement|declaration|communiqu[eé]|readout|text)\b", _I)
 _PRONOUN = re.compile(r"^(?:he|she)$", _I)
 
@@ -40,13 +41,13 @@ def attribute_quotes(doc: Doc) -> Doc:
         if any(o < q.open_mark < c for o, c in ((x.open_mark, x.close_mark) for x in quotes if x is not q)):
             continue                                  # nested quotation
         if any(a <= q.open_mark < b for a, b in person_spans):
-            continue                                  # a nickname inside a name: Rosângela "Janja" da Silva
+            continue                                  # a nickname inside a name: Maria "Mia" Costa
         i = doc.sentence_at(q.close_mark)
         if i is None or sentences[i].paragraph < 0:
             continue                                  # headline and caption scare quotes
         found = _attribute(doc, i, q)
         if found is None and previous is not None and _follows(text, previous, q):
-            found = FoundQuote(q, previous.speaker, previous.joint, i)   # '"...," Borrell said. "..."'
+            found = FoundQuote(q, previous.speaker, previous.joint, i)   # '"...," Berg said. "..."'
         if found is not None:
             doc.quotes.append(found)
             previous = found
@@ -67,7 +68,8 @@ def _attribute(doc: Doc, i: int, q: Quotation) -> FoundQuote | None:
         person = _person_in(mentions, i, who_begin, who_end)
         if person is not None:
             return FoundQuote(q, person, False, i)
-        institution = any(m.kind in ("org", "country") and who_begin <= m.start < who_end for m in mentions.in_sentence(i))
+        institution = any(m.kind in ("org", "country") and who_begin <= m.start < who_end
+                          for m in mentions.in_sentence(i))
         if institution and len(who.split()) <= 6 or _SOURCE.fullmatch(who.strip()) \
                 or _SOURCE.match(who.strip()) and len(who.split()) <= 5:
             # "the Elysee said", "the ministry said"; "the statement read": a document, the joint one if any
@@ -91,7 +93,7 @@ def _attribute(doc: Doc, i: int, q: Quotation) -> FoundQuote | None:
 def _before(doc: Doc, s: Sentence, j: int, q: Quotation) -> tuple[str | None, bool] | None:
     """The subject of a verb of saying before the quotation: (speaker, joint) or None.
 
-    'X ... called the two countries "..."'; 'the crown prince, who is also ..., told Y that "..."'; 'X, ..., who said
+    'X ... called the two states "..."'; 'the prince, who is also ..., told Y that "..."'; 'X, ..., who said
     the bloc's chiefs ... had been told to "..."'; 'the two leaders wrote in a joint text: "..."'.
     """
     text, mentions = doc.text, doc.mentions
@@ -125,8 +127,9 @@ def _before(doc: Doc, s: Sentence, j: int, q: Quotation) -> tuple[str | None, bo
             return first.ref, False
         return None
     subject = lead_unquoted[:said.start()]
-    if re.search(r"(?:^|,\s*)(?:[A-Z][\w.-]*\s+){0,3}" + _SOURCE.pattern, subject.strip(), _I) and len(subject.split()) <= 8:
-        return None, bool(_JOINT.search(lead_unquoted))   # "a senior official said Washington was in "...""
+    source = re.search(r"(?:^|,\s*)(?:[A-Z][\w.-]*\s+){0,3}" + _SOURCE.pattern, subject.strip(), _I)
+    if source and len(subject.split()) <= 8:
+        return None, bool(_JOINT.search(lead_unquoted))   # "a senior official said the capital was "...""
     return None
 
 

@@ -15,11 +15,14 @@ _ABBREV = frozenset("""mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep
     jan feb mar apr jun jul aug sep sept oct nov dec inc co corp ltd dept mt ft h.e""".split())
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
+_MARKS = re.compile('["“„«”»]')
+_SINGLE = re.compile(r"(?<![\w’'])[‘'](?=[^\s’'])(.+?)(?<=[^\s‘'])[’'](?![\w‘'])")     # 'single' or ‘curly’ quotes
+_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ])")                 # where a sentence may end
 
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching names: 'Erdoğan' -> 'erdogan'."""
+    """Case- and accent-insensitive form for matching names: 'Gülşen' -> 'gulsen'."""
     text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("’", "'")
 
@@ -67,7 +70,7 @@ def tokenize(text: str, begin: int, end: int) -> list[Token]:
         b, e = m.start(), m.end()
         if len(tok) > 2 and tok[-2] in "’'" and tok[-1] in "sS":
             out.append(Token(b, e - 2, tok[:-2]))
-            out.append(Token(e - 2, e, tok[-2:]))        # the possessive: "Lula’s" -> "Lula", "’s"
+            out.append(Token(e - 2, e, tok[-2:]))        # the possessive: "Berg’s" -> "Berg", "’s"
             continue
         # A trailing full stop belongs to the token only for abbreviations and initials.
         if tok.endswith(".") and len(tok) > 1 and not _keeps_stop(tok):
@@ -105,15 +108,14 @@ def quotations(text: str, paragraphs: list[Span]) -> list[Quotation]:
         i = para.begin
         if open_at is not None and text[i:i + 1] in ('"', *_OPEN_DOUBLE):
             i += 1                                 # the conventional re-opening mark of a continued quote
-        while i < para.end:
-            c = text[i]
+        for mark in _MARKS.finditer(text, i, para.end):
+            i, c = mark.start(), mark.group(0)
             if open_at is None:
                 if c in _OPEN_DOUBLE or (c == '"' and _opens(text, i)):
                     open_at = i
             elif c in _CLOSE_DOUBLE or c == '"':
                 out.append(_quotation(text, open_at, i))
                 open_at = None
-            i += 1
     if open_at is not None:
         last = paragraphs[-1].end if paragraphs else len(text)
         out.append(_quotation(text, open_at, last))
@@ -145,7 +147,7 @@ def _single_quotations(text: str, paragraphs: list[Span], doubles: list[Quotatio
     inside = [(q.open_mark, q.close_mark) for q in doubles]
     out = []
     for para in paragraphs:
-        for m in re.finditer(r"(?<![\w’'])[‘'](?=[^\s’'])(.+?)(?<=[^\s‘'])[’'](?![\w‘'])", text[para.begin:para.end]):
+        for m in _SINGLE.finditer(text[para.begin:para.end]):
             b = para.begin + m.start()
             if any(o <= b <= c for o, c in inside):
                 continue
@@ -172,13 +174,13 @@ def sentences(article: Article, quotes: list[Quotation]) -> list[Sentence]:
         start = para.begin
         if index == 0 and article.lead_begin is not None and para.begin <= article.lead_begin < para.end:
             start = article.lead_begin               # the dateline is not part of the first sentence
-        for m in re.finditer(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ])", text[para.begin:para.end]):
+        for m in _END.finditer(text[para.begin:para.end]):
             stop = para.begin + m.end()
             dot = para.begin + m.start()
             if any(o < stop - 1 < c for o, c in guarded):
                 continue                             # inside a quotation: '"... sector. We welcome ..."'
             if text[stop - 1] in "\"”’'" and attribution.match(text, stop, min(para.end, stop + 100)):
-                continue                             # '"We welcome Finland!" Stoltenberg said.'
+                continue                             # '"We are ready!" Berg said.'
 
             word = re.search(r"([\w.]+)\.$", text[start:dot + 1])
             if word and text[dot] == "." and _keeps_stop(word.group(1) + "."):

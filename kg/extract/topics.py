@@ -28,10 +28,10 @@ REPEATS = 2                 # occurrences of one word that count towards a topic
 FULL, HALF, QUARTER = 2.0, 1.0, 0.5
 _I = re.IGNORECASE
 # Ceremony and other compounds that are not subject matter: "military honours", "a military band", "water cannon".
-CEREMONIAL = re.compile(r"\b(?:military\s+(?:honou?rs|band|parade)|guard\s+of\s+honou?r|honou?r\s+guard|red\s+carpet|"
+CEREMONIAL = re.compile(r"(?:military\s+(?:honou?rs|band|parade)|guard\s+of\s+honou?r|honou?r\s+guard|red\s+carpet|"
                         r"national\s+anthems?|state\s+(?:banquet|dinner)|gun\s+salute|water\s+cannons?)\b", _I)
 # A field word used of relations themselves: "the health of bilateral relations", "the economy of the partnership".
-FIGURATIVE = re.compile(r"\b\w+\s+of\s+(?:the\s+)?(?:bilateral\s+|two\s+countries'\s+|their\s+)?(?:relations|ties|"
+FIGURATIVE = re.compile(r"\w+\s+of\s+(?:the\s+)?(?:bilateral\s+|two\s+countries'\s+|their\s+)?(?:relations|ties|"
                         r"relationship|partnership|friendship|dialogue)\b", _I)
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 
@@ -76,7 +76,8 @@ def weigh(text: str, tokens: Sequence[Token], weight: float, masked: list[tuple[
                 continue
             start, stop = tokens[i].begin, tokens[j - 1].end
             w = FULL if about and any(a <= start < b for a, b in about) else weight
-            if w > 0 and not any(a <= start < b for a, b in masked):
+            if w > 0 and not any(a <= start < b for a, b in masked) and not CEREMONIAL.match(text, start) \
+                    and not FIGURATIVE.match(text, start):
                 hit = hits.setdefault(concept, TopicHit(concept))
                 word = " ".join(keys[i:j])
                 seen = hit.words.setdefault(word, [])
@@ -147,7 +148,6 @@ def _masked(doc: Doc) -> list[tuple[int, int]]:
     text = doc.text
     masked = [(m.start, m.stop) for lst in doc.mentions.by_sentence for m in lst if m.kind in ("org", "person")]
     masked += [(t.begin, t.end) for i in range(len(doc.sentences)) for t in doc.titles(i)]
-    masked += [(m.start(), m.end()) for rx in (CEREMONIAL, FIGURATIVE) for m in rx.finditer(text)]
     for a in doc.agreements:
         if a.title:
             at = text.find(a.title)

@@ -67,7 +67,8 @@ def load(path: Path = TRIGGERS_FILE, off: frozenset[str] = frozenset()) -> tuple
             raise ValueError(f"{path.name}: rule {r['id']} must start with words")
         preps = tuple(tuple(p.split(":", 1)) for p in (r.get("preps") or "").split())
         out.append(Rule(r["id"], r["type"], r["kind"] or "verb", slots, r["subject"] or "participant",
-                        r["object"] or "participant", preps, float(r["strength"] or 0), r.get("cameo") or "", n))  # type: ignore[arg-type]
+                        r["object"] or "participant", preps,  # type: ignore[arg-type]
+                        float(r["strength"] or 0), r.get("cameo") or "", n))
     return tuple(out)
 
 
@@ -160,7 +161,9 @@ def find_triggers(doc: Doc) -> Doc:
                 continue
             end, r = best
             if r.type != "@stop" and not doc.quoted(toks[k].begin):
-                doc.triggers.append(Trigger(r.type, r.id, toks[k].begin, toks[end - 1].end, i, r.kind, r.strength,
+                # "to visit", "to call": a noun of the lexicon after "to" is the verb of an infinitive.
+                kind = "verb" if k > 0 and toks[k - 1].key == "to" else r.kind
+                doc.triggers.append(Trigger(r.type, r.id, toks[k].begin, toks[end - 1].end, i, kind, r.strength,
                                             r.subject, r.object, r.preps, r.cameo))
             k = end
     return doc

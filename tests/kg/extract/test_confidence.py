@@ -1,0 +1,58 @@
+"""Confidence on each fact and the publish threshold (KG_MIN_CONFIDENCE)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kg.config import Settings
+from kg.extract import patterns, triggers
+from kg.model import Findings
+
+
+def test_every_published_event_agreement_and_quote_has_a_confidence_within_bounds(
+        found: Callable[..., Findings]) -> None:
+    f = found("ROME — Italian Prime Minister Giorgia Meloni met Albanian Prime Minister Edi Rama in Rome on Monday "
+              "and they signed a memorandum on migration. \"A new chapter,\" Rama said.", day="Tuesday 7 Nov 2023")
+    facts = [*f.events, *f.agreements, *f.quotes]
+    assert facts and all(0 < x.confidence <= 1 for x in facts)
+
+
+def test_a_named_argument_is_surer_than_one_taken_from_context(found: Callable[..., Findings]) -> None:
+    named = found("ROME — Italian Prime Minister Giorgia Meloni held talks with Albanian Prime Minister Edi Rama on "
+                  "Monday.", day="Tuesday 7 Nov 2023")
+    context = found("ROME — Italian Prime Minister Giorgia Meloni welcomed Albanian Prime Minister Edi Rama to Rome on "
+                    "Monday. The two leaders then held talks.", day="Tuesday 7 Nov 2023")
+    talks = next(e for e in named.events if e.type == "Meeting")
+    inferred = next(e for e in context.events if e.type == "Meeting")
+    assert inferred.confidence < talks.confidence
+
+
+def test_the_threshold_leaves_out_facts_less_sure_than_it(found: Callable[..., Findings]) -> None:
+    body = "ROME — Italian Prime Minister Giorgia Meloni held talks with Albanian Prime Minister Edi Rama on Monday."
+    assert found(body, min_confidence=0.5, day="Tuesday 7 Nov 2023").events
+    assert found(body, min_confidence=0.99, day="Tuesday 7 Nov 2023").events == []
+
+
+def test_the_threshold_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_MIN_CONFIDENCE", "0.75")
+    assert Settings().min_confidence == 0.75
+    monkeypatch.setenv("KG_MIN_CONFIDENCE", "high")
+    with pytest.raises(SystemExit):
+        Settings()
+
+
+def test_rules_switched_off_for_the_ablation_come_back_on_reset() -> None:
+    before = patterns.words("modal")
+    patterns.switch_off("modal", 0)
+    try:
+        assert patterns.LISTS["modal"][0] not in patterns.words("modal")
+    finally:
+        patterns.reset()
+    assert patterns.words("modal") == before
+    triggers.switch_off("summon")
+    try:
+        assert triggers.rule("summon") is None
+    finally:
+        triggers.reset()
+    assert triggers.rule("summon") is not None

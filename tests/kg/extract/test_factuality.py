@@ -1,0 +1,71 @@
+"""Factuality: only events the article reports as happening are its events; plans, earlier occasions and denials
+are marked, and never typed in the graph as having happened."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kg import gazetteer as gz
+from kg.graph import build_article_graph
+from kg.iris import Minter
+from kg.model import Findings
+from kg.namespaces import DIP, RDF
+from kg.rdf import iri
+
+Events = Callable[[Findings], list[tuple[str, list[str]]]]
+
+
+def _factualities(f: Findings) -> dict[str, str]:
+    return {e.type: e.factuality for e in f.events}
+
+
+def test_a_background_event_is_not_the_news(found: Callable[..., Findings], asserted: Events) -> None:
+    f = found("SANTIAGO — Chile summoned the Peruvian ambassador on Friday over a border incident. The incident took "
+              "place in March, when the Peruvian foreign minister was visiting Bolivia.", day="Saturday 23 April 2022")
+    assert asserted(f) == [("Protest", ["CHL", "PER"])]
+    assert not any(e.type == "Visit" and e.factuality == "asserted" for e in f.events)
+
+
+def test_earlier_occasions_by_date_tense_and_phrase(found: Callable[..., Findings], asserted: Events) -> None:
+    f = found("ACCRA — Ghana's president met Togo's president in Accra on Friday. The two leaders had met in Lome "
+              "in 2019, and Ghana has twice hosted the regional summit since then. Their first call was two years ago.")
+    assert asserted(f) == [("Meeting", ["GHA", "TGO"])]
+
+
+def test_planned_and_proposed_events_are_not_reported_as_happening(found: Callable[..., Findings],
+                                                                   asserted: Events) -> None:
+    f = found("HANOI — Vietnam and Laos signed a trade agreement on Friday. The Lao prime minister is due to visit "
+              "Hanoi in June, and the two sides agreed to hold a summit next year. Vietnam's president flies to "
+              "Tokyo on Monday, ahead of the upcoming summit of Mekong leaders.")
+    assert asserted(f) == [("AgreementSigning", ["LAO", "VNM"])]
+    assert any(e.factuality == "planned" for e in f.events)
+
+
+def test_a_negated_or_called_off_event_did_not_happen(found: Callable[..., Findings], asserted: Events) -> None:
+    f = found("QUITO — Ecuador's foreign minister did not meet her Colombian counterpart on Friday. A visit by the "
+              "Colombian president to Quito was cancelled.")
+    assert asserted(f) == []
+
+
+def test_a_decision_taken_is_news_but_an_intention_is_not(found: Callable[..., Findings], asserted: Events) -> None:
+    f = found("TEHRAN — Iran decided on Friday to recall its ambassador from Baku for consultations, and EU "
+              "foreign ministers decided to impose sanctions on Belarus.")
+    assert ("Protest", ["AZE", "IRN"]) in asserted(f)
+    g = found("TEHRAN — Iran wants to recall its ambassador from Baku, officials said on Friday.")
+    assert asserted(g) == []
+
+
+def test_an_event_named_but_not_reported_is_an_event_mention_in_the_graph(found: Callable[..., Findings],
+                                                                          gaz: gz.Gazetteer) -> None:
+    f = found("HANOI — Vietnam and Laos signed a trade agreement on Friday. The Lao prime minister is due to visit "
+              "Hanoi in June.")
+    planned = [e for e in f.events if e.factuality == "planned"]
+    assert planned
+    triples = set(build_article_graph(f, Minter(), gaz))
+    typed = {s for s, p, o in triples if p == iri(RDF.type) and o == iri(DIP.EventMention)}
+    assert len(typed) == len(planned)
+    for node in typed:
+        assert (node, iri(DIP.factuality), iri(DIP.Planned)) in triples
+        assert (node, iri(RDF.type), iri(DIP.Visit)) not in triples         # never typed as having happened
+        assert (node, iri(DIP.mentionedType), iri(DIP.Visit)) in triples
+    asserted_nodes = {s for s, p, o in triples if p == iri(RDF.type) and o == iri(DIP.AgreementSigning)}
+    assert all((n, iri(DIP.factuality), iri(DIP.Asserted)) in triples for n in asserted_nodes)
