@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kg.extract import patterns
 from kg.extract.dates import find_dates
 from kg.extract.doc import Doc, Frame
 from kg.extract.doc import FoundAgreement as Found
@@ -62,7 +63,6 @@ _NEW = re.compile(r"\b(?:a\s+second|a\s+third|another|a\s+separate|a\s+further|a
 _AND_MORE = re.compile(r"\band\s+(?:also\s+)?(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+|several|"
                        r"[A-Z][\w’'-]*)?\s*$", _I)
 AFTER = 6                   # sentences after a signing in which a document introduced as one more is the signing's
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 _RATIFICATION = re.compile(r"\bratification\b|\binstruments?\s+of\s+ratification\b", _I)
 
 
@@ -172,7 +172,7 @@ def _listed(doc: Doc, e: Frame, parties: list[str], found: list[FoundAgreement])
         s = sentences[j]
         if s.paragraph < 0 or any(x.sentence == j and x.factuality != "asserted" for x in doc.events.values()):
             continue
-        item = _LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
+        item = patterns.LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
         for kind, m in _mentions(text, s.begin, s.end):
             new = listing and item or _NEW.search(text, max(s.begin, m.start("head") - 50), m.start("head")) is not None
             if not new or any(a.kind == kind and a.span.begin == _span(text, m).begin for a in found + out):

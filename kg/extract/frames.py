@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from kg.extract import patterns
 from kg.extract.actors import dateline, is_actor, token_index
+from kg.extract.dates import MONTHS, WEEKDAY_NAMES
 from kg.extract.doc import Actor, Clause, Doc, Frame, Mention, Trigger
 from kg.extract.text import Sentence, Token
 from kg.model import EVENT_TYPE_INFO, DatePrecision, Span
@@ -26,9 +27,7 @@ _NESTED = frozenset({"relative", "apposition", "parenthesis", "subordinate", "re
 _ORG_ACTORS = frozenset({"international", "ministry"})
 FAR = 12                    # tokens beyond which an argument is far from its trigger
 NEAR_PLACE = 10             # tokens after the trigger within which a place says where the event happened
-_DATE_AFTER = re.compile(r"\s+(?:the\s+(?:same\s+)?)?(?:\d|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|"
-                         r"March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|"
-                         r"Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?|day|eve|morning|evening|"
+_DATE_AFTER = re.compile(rf"\s+(?:the\s+(?:same\s+)?)?(?:\d|{WEEKDAY_NAMES}|(?:{MONTHS})\.?|day|eve|morning|evening|"
                          r"afternoon|sidelines)\b")
 
 

@@ -31,7 +31,6 @@ from kg.model import Span
 
 FUZZY_NAME = 88            # rapidfuzz ratio (0-100) above which two spellings of a name in one state are one person
 FUZZY_SURNAME = 85         # for a surname alone against the surnames of people the article named in full
-_ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{1,3}|IX|X{1,2}I{0,3})")
 _LEADERS = HEAD_OF_STATE_OR_GOVERNMENT
 
 
@@ -52,7 +51,7 @@ def resolve_identity(doc: Doc) -> Doc:
 # -- one person under several names -------------------------------------------------------------
 
 def _words(name: str) -> list[str]:
-    return [w for w in fold(name).split() if not _ROMAN.fullmatch(w.upper())]
+    return [w for w in fold(name).split() if not patterns.ROMAN.fullmatch(w.upper())]
 
 
 def _merge(doc: Doc, info: PersonInfo, twin: PersonInfo) -> None:

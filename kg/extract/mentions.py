@@ -97,7 +97,6 @@ _ORG_KIND = (
 _NAMED_AFTER = re.compile(r"\s+(?:Treaty|Accords?|Agreements?|Declaration|Protocol|Consensus|Pact|Charter|Convention|"
                           r"Summit|Process|Plan|Initiative|Framework|Format|Group|Forum|Conference|Communiqu[eé])\b")
 _OF_THE = re.compile(r"\s+of\s+the\s+(?!(?:utility|company|firm|group|bank)\b)")
-_ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{1,3}|IX|X{1,2}I{0,3})")
 FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK"})
 COUNTRY_KINDS = frozenset({"country", "demonym", "demonyms", "capital", "metonym"})
 
@@ -228,7 +227,7 @@ class MentionFinder:
             return False
         if t.text.isupper() and len(t.text) > 1 and "." not in t.text:
             # An acronym is not a name, but a regnal number is part of one: "Abdullah II".
-            return bool(_ROMAN.fullmatch(t.text)) and k > 0 and self._name_token(toks, k - 1, blocked)
+            return bool(patterns.ROMAN.fullmatch(t.text)) and k > 0 and self._name_token(toks, k - 1, blocked)
         return t.text[0].isalpha()
 
     def _thing_chunk(self, toks: list[Token], begin: int, end: int) -> bool:

@@ -123,6 +123,11 @@ TEMPLATES: dict[str, str] = {
     "quote_after_verb": r"^\s*[,—–-]?\s*(?:{say})\s+(?P<who>[^,.;:“”\"]{{1,80}})",
 }
 
+# A regnal number after a name: "Charles III".
+ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{1,3}|IX|X{1,2}I{0,3})")
+# The start of a line that is an item of a list: "- ", "* ", "2. ".
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
+
 _OFF: set[tuple[str, int]] = set()
 
 

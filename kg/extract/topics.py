@@ -33,7 +33,6 @@ CEREMONIAL = re.compile(r"(?:military\s+(?:honou?rs|band|parade)|guard\s+of\s+ho
 # A field word used of relations themselves: "the health of bilateral relations", "the economy of the partnership".
 FIGURATIVE = re.compile(r"\w+\s+of\s+(?:the\s+)?(?:bilateral\s+|two\s+countries'\s+|their\s+)?(?:relations|ties|"
                         r"relationship|partnership|friendship|dialogue)\b", _I)
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 
 
 @cache
@@ -113,7 +112,7 @@ def find_topics(doc: Doc) -> Doc:
     for i, s in enumerate(sents):
         if s.paragraph == CAPTION:
             continue
-        item = _LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
+        item = patterns.LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
         covers = _COVERS.search(text, s.begin, s.end) if i not in background else None
         if listing and item:
             about.append((s.begin, s.end))
