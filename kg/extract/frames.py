@@ -212,9 +212,13 @@ def _title_tokens(doc: Doc, i: int, s: Sentence) -> set[int]:
     return hit  # type: ignore[return-value]
 
 
+_FRAMING = frozenset({"in", "during", "at"})     # "during talks with": what the subject did took place in them
+
+
 def _noun_subject_start(doc: Doc, s: Sentence, t: Trigger, begin: int) -> int:
     """Where a noun trigger's subject may be: a possessive right before it ('Abiy's visit', 'his trip'), or the
-    subject of a verb that takes the noun ('held a summit', 'paid a visit', 'began a tour'); else nowhere."""
+    subject of a verb that takes the noun ('held a summit', 'paid a visit', 'began a tour') or of a verb whose act
+    the noun frames ('said during talks with', 'agreed in a call with'); else nowhere."""
     toks = s.tokens
     pivot = token_index(s, t.begin)
     light = patterns.words("light_verb")
@@ -225,7 +229,7 @@ def _noun_subject_start(doc: Doc, s: Sentence, t: Trigger, begin: int) -> int:
             while j > 0 and toks[j - 1].is_cap:
                 j -= 1
             return toks[j].begin if j >= 0 else begin
-        if tok.key in light:
+        if tok.key in light or tok.key in _FRAMING and k > 0:
             return begin
         if tok.text in (",", ";", ":"):
             break

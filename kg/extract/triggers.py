@@ -100,6 +100,10 @@ def rule(rule_id: str) -> Rule | None:
     return next((r for rules in _index().values() for r in rules if r.id == rule_id), None)
 
 
+# Words that may come before the first word of an actor: "received the Chilean president".
+_DETERMINERS = frozenset({"the", "his", "her", "its", "their"})
+
+
 def _match(rule: Rule, toks: list[Token], k: int, actors: set[int]) -> int | None:
     """The token index just after ``rule`` matched at ``k``, or None."""
     return _slots(rule.slots, 0, toks, k, actors)
@@ -126,6 +130,8 @@ def _slots(slots: tuple[Slot, ...], s: int, toks: list[Token], k: int, actors: s
     if k >= len(toks):
         return None
     if kind == "actor":
+        if toks[k].key in _DETERMINERS and k + 1 < len(toks):
+            k += 1
         return _slots(slots, s + 1, toks, k + 1, actors) if toks[k].begin in actors else None
     return _slots(slots, s + 1, toks, k + 1, actors) if toks[k].key in value else None  # type: ignore[operator]
 

@@ -12,26 +12,26 @@ from kg.model import Findings
 
 def test_every_published_event_agreement_and_quote_has_a_confidence_within_bounds(
         found: Callable[..., Findings]) -> None:
-    f = found("ROME — Italian Prime Minister Giorgia Meloni met Albanian Prime Minister Edi Rama in Rome on Monday "
-              "and they signed a memorandum on migration. \"A new chapter,\" Rama said.", day="Tuesday 7 Nov 2023")
+    f = found("LISBON — Prime Minister António Costa met Pedro Sánchez of Spain in Lisbon on Monday "
+              "and they signed a memorandum on migration. \"A good day,\" Sánchez said.", day="Tuesday 7 Feb 2023")
     facts = [*f.events, *f.agreements, *f.quotes]
     assert facts and all(0 < x.confidence <= 1 for x in facts)
 
 
 def test_a_named_argument_is_surer_than_one_taken_from_context(found: Callable[..., Findings]) -> None:
-    named = found("ROME — Italian Prime Minister Giorgia Meloni held talks with Albanian Prime Minister Edi Rama on "
-                  "Monday.", day="Tuesday 7 Nov 2023")
-    context = found("ROME — Italian Prime Minister Giorgia Meloni welcomed Albanian Prime Minister Edi Rama to Rome on "
-                    "Monday. The two leaders then held talks.", day="Tuesday 7 Nov 2023")
+    named = found("LISBON — Prime Minister António Costa held talks with Pedro Sánchez of Spain on "
+                  "Monday.", day="Tuesday 7 Feb 2023")
+    context = found("LISBON — Prime Minister António Costa welcomed Pedro Sánchez of Spain to Lisbon on "
+                    "Monday. The two leaders then held talks.", day="Tuesday 7 Feb 2023")
     talks = next(e for e in named.events if e.type == "Meeting")
     inferred = next(e for e in context.events if e.type == "Meeting")
     assert inferred.confidence < talks.confidence
 
 
 def test_the_threshold_leaves_out_facts_less_sure_than_it(found: Callable[..., Findings]) -> None:
-    body = "ROME — Italian Prime Minister Giorgia Meloni held talks with Albanian Prime Minister Edi Rama on Monday."
-    assert found(body, min_confidence=0.5, day="Tuesday 7 Nov 2023").events
-    assert found(body, min_confidence=0.99, day="Tuesday 7 Nov 2023").events == []
+    body = "LISBON — Prime Minister António Costa held talks with Pedro Sánchez of Spain on Monday."
+    assert found(body, min_confidence=0.5, day="Tuesday 7 Feb 2023").events
+    assert found(body, min_confidence=0.99, day="Tuesday 7 Feb 2023").events == []
 
 
 def test_the_threshold_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

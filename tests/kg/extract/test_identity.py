@@ -28,8 +28,8 @@ def test_a_given_name_alone_never_mints_a_global_person(found: Callable[..., Fin
 
 
 def test_later_short_forms_and_pronouns_are_the_person_named_in_full(found: Callable[..., Findings]) -> None:
-    f = found("SEOUL — South Korean President Yoon Suk Yeol met Australian Prime Minister Anthony Albanese on "
-              "Friday. Albanese praised the talks. \"We agreed a lot,\" he said. Yoon thanked his guest.")
+    f = found("SEOUL — President Yoon Suk Yeol of South Korea received Prime Minister Anthony Albanese of Australia "
+              "on Friday. Albanese praised the talks. \"We agreed a lot,\" he said. Yoon thanked his guest.")
     assert {p.key for p in f.persons} == {"Yoon Suk Yeol", "Anthony Albanese"}
     assert [q.speaker for q in f.quotes] == ["Anthony Albanese"]
 

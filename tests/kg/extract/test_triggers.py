@@ -34,14 +34,14 @@ def test_a_pattern_with_gaps_classes_and_optional_slots(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    ("Peru's foreign minister and his Chilean counterpart held a tele-talk on Friday.", ("PhoneCall", ["CHL", "PER"])),
+    ("Peru's foreign minister had a tele-talk with his Chilean counterpart on Tuesday.", ("PhoneCall", ["CHL", "PER"])),
     ("Kenyan President William Ruto phoned Tanzanian President Samia Suluhu Hassan on Friday.",
      ("PhoneCall", ["KEN", "TZA"])),
     ("Jordan decided on Friday to recall its ambassador from Tel Aviv for consultations.", ("Protest", ["ISR", "JOR"])),
     ("Sweden summoned the U.S. ambassador on Friday over the remarks.", ("Protest", ["SWE", "USA"])),
     ("Poland expelled two Belarusian diplomats on Friday.", ("Sanction", ["BLR", "POL"])),
     ("Canadian foreign ministers decided on Friday to impose sanctions on Iran.", ("Sanction", ["CAN", "IRN"])),
-    ("The presidents of Ghana and Togo put their names to the pact in Accra on Friday.",
+    ("In Accra on Friday the presidents of Ghana and Togo put their signatures on a river pact.",
      ("AgreementSigning", ["GHA", "TGO"])),
 ])
 def test_paraphrases_of_the_main_event_are_found(found: Callable[..., Findings], asserted: Events, sentence: str,
