@@ -1,23 +1,38 @@
-"""Ablation: which extraction rules change which scores on the graded sets.
+"""Ablation: which extraction rules change which scores on the graded sets, and which only the tests need.
 
-Every rule is switched off in turn and every graded article rescored as ``score.py`` scores it:
+Every rule is switched off in turn and every graded article rescored as ``score.py`` scores it. The rules are
 
-- each row of the trigger lexicon (kg/data/triggers.tsv), by its id;
-- each item of each shared word list or pattern (kg/extract/patterns.py LISTS), as ``list[index]``.
+- each row of the trigger lexicon (kg/data/triggers.tsv): ``lexicon:<id>``;
+- each shared word list and pattern of kg/extract/patterns.py as a whole, ``pattern:<name>``, and each item of a
+  list, ``list:<name>[i]``;
+- each regular expression a module of kg/extract defines, as a whole, ``regex:<module>.<NAME>``, and each
+  alternative of each of its groups, ``regex:<module>.<NAME>[g.k]`` (alternative k of the g-th group to close).
+
+``--level rules`` takes lexicon rows, patterns and regular expressions as wholes; ``--level alternatives`` takes
+lexicon rows, list items and regex alternatives (the issue's measure); ``--level all`` (default) takes both.
+With ``--tests``, each rule that changes no score is switched off once more while the extraction tests run
+(tests/kg/extract, tests/kg/test_extract.py): a rule a test needs is reported as such, not as idle.
 
     python bench/ablation.py                          # the sets in tests/kg/data/eval
-    python bench/ablation.py --set ../shared/eval/extra --only lexicon
-    python bench/ablation.py --jobs 2 --out ablation.tsv
+    python bench/ablation.py --set ../shared/eval/extra --level rules
+    python bench/ablation.py --jobs 2 --tests --out ablation.tsv
 
 Prints the baseline, then one line per rule that changes any score (the change of overall F1 per set and the
-fields that moved), then how many rules change nothing: those are candidates for deletion.
+fields that moved), then the rules only the tests need, then the rules that change nothing at all: those are
+candidates for deletion.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import importlib.util
+import io
 import json
+import pkgutil
+import re
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
@@ -25,10 +40,12 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import kg.extract  # noqa: E402
 from kg.extract import patterns, triggers  # noqa: E402
 
 EVAL = ROOT / "tests" / "kg" / "data" / "eval"
 DEFAULT_SETS = ("dev", "web", "regression", "regression2")
+TESTS = ("tests/kg/extract", "tests/kg/test_extract.py")
 Scores = dict[str, dict[str, float]]          # set -> field -> F1 (and "overall")
 
 
@@ -39,6 +56,170 @@ def _scorer() -> ModuleType:
     spec.loader.exec_module(module)
     return module
 
+
+# -- the regular expressions of kg/extract and their alternatives --------------------------------------------------
+
+def _modules() -> list[ModuleType]:
+    return [importlib.import_module(f"kg.extract.{m.name}") for m in pkgutil.iter_modules(kg.extract.__path__)]
+
+
+def regexes() -> dict[str, re.Pattern[str]]:
+    """``module.NAME`` -> each compiled pattern a module of kg/extract defines (named where it is first found)."""
+    out: dict[str, re.Pattern[str]] = {}
+    seen: set[int] = set()
+    for module in _modules():
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern) and id(value) not in seen:
+                seen.add(id(value))
+                out[f"{module.__name__.rsplit('.', 1)[1]}.{name}"] = value
+    return out
+
+
+def alternatives(pattern: str) -> dict[tuple[int, int], tuple[int, int]]:
+    """(g, k) -> the (begin, end) of alternative k of the g-th group with more than one (the whole pattern counts
+    as a group; groups are numbered in the order they close)."""
+    stack: list[tuple[int, list[int]]] = [(0, [])]
+    groups: list[tuple[int, int, list[int]]] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1:i + 2] == "^")
+            i += pattern[i:i + 1] == "]"
+            continue
+        elif c == "(":
+            i = _group_body(pattern, i)
+            stack.append((i, []))
+            continue
+        elif c == ")":
+            begin, bars = stack.pop()
+            if bars:
+                groups.append((begin, i, bars))
+        elif c == "|":
+            stack[-1][1].append(i)
+        i += 1
+    begin, bars = stack.pop()
+    if bars:
+        groups.append((begin, len(pattern), bars))
+    out = {}
+    for g, (begin, end, bars) in enumerate(groups):
+        edges = [begin - 1, *bars, end]
+        out.update({(g, k): (edges[k] + 1, edges[k + 1]) for k in range(len(edges) - 1)})
+    return out
+
+
+def _group_body(pattern: str, i: int) -> int:
+    """Where the body of the group opened at ``i`` begins."""
+    j = i + 1
+    if pattern[j:j + 1] != "?":
+        return j
+    if pattern[j + 1:j + 2] in (":", "=", "!"):
+        return j + 2
+    if pattern[j + 1:j + 3] in ("<=", "<!"):
+        return j + 3
+    if pattern[j + 1:j + 3] == "P<":
+        return pattern.index(">", j) + 1
+    return pattern.index(")", j) + 1 if pattern[j + 1:j + 2] != "(" else j
+
+
+def _without_alternative(pattern: str, begin: int, end: int) -> str:
+    """The pattern with the alternative at (begin, end) and one of its bars taken out."""
+    if end < len(pattern) and pattern[end] == "|":
+        return pattern[:begin] + pattern[end + 1:]
+    return pattern[:begin - 1] + pattern[end:]
+
+
+def _alternative_rules() -> Iterator[str]:
+    for name, rx in regexes().items():
+        yield from (f"regex:{name}[{g}.{k}]" for g, k in alternatives(rx.pattern))
+
+
+def _alternative(ref: str) -> tuple[re.Pattern[str], str, tuple[int, int] | None]:
+    """The pattern, its name and the span of the alternative a ``regex:`` rule names (None: the whole)."""
+    name, _, index = ref.partition("[")
+    original = regexes()[name]
+    if not index:
+        return original, name, None
+    g, k = (int(x) for x in index.rstrip("]").split("."))
+    return original, name, alternatives(original.pattern)[g, k]
+
+
+@contextlib.contextmanager
+def _regex_off(ref: str) -> Iterator[bool]:
+    """Replace the pattern in every module holding it by one without the alternative (or matching nothing)."""
+    original, _, span = _alternative(ref)
+    text = patterns.NEVER if span is None else _without_alternative(original.pattern, *span)
+    try:
+        replacement = re.compile(text, original.flags)
+    except re.error:
+        yield False
+        return
+    holders = [m for m in _modules() for v in vars(m).values() if v is original]
+    attrs = [(m, a) for m in holders for a, v in vars(m).items() if v is original]
+    for module, attr in attrs:
+        setattr(module, attr, replacement)
+    try:
+        yield True
+    finally:
+        for module, attr in attrs:
+            setattr(module, attr, original)
+
+
+# -- rules ---------------------------------------------------------------------------------------------------------
+
+def rules(level: str) -> list[str]:
+    out = [f"lexicon:{r.id}" for r in triggers.load()]
+    if level in ("rules", "all"):
+        out += [f"pattern:{name}" for name in {**patterns.LISTS, **patterns.TEMPLATES}]
+        out += [f"regex:{name}" for name in regexes()]
+    if level in ("alternatives", "all"):
+        out += [f"list:{name}[{i}]" for name, items in patterns.LISTS.items() for i in range(len(items))]
+        out += list(_alternative_rules())
+    return out
+
+
+@contextlib.contextmanager
+def switched_off(rule: str) -> Iterator[bool]:
+    """The extraction with ``rule`` left out; yields False when it cannot be left out (a regex that would not
+    compile without the alternative)."""
+    kind, _, ref = rule.partition(":")
+    try:
+        if kind == "regex":
+            with _regex_off(ref) as done:
+                yield done
+            return
+        if kind == "lexicon":
+            triggers.switch_off(ref)
+        elif kind == "pattern":
+            patterns.switch_off(ref)
+        else:
+            name, _, index = ref.partition("[")
+            patterns.switch_off(name, int(index.rstrip("]")))
+        yield True
+    finally:
+        triggers.reset()
+        patterns.reset()
+
+
+def describe(rule: str) -> str:
+    kind, _, ref = rule.partition(":")
+    if kind == "list":
+        name, _, index = ref.partition("[")
+        return f"{rule} ({patterns.LISTS[name][int(index.rstrip(']'))]!r})"
+    if kind == "regex" and "[" in ref:
+        original, _, (begin, end) = _alternative(ref)  # type: ignore[misc]
+        text = original.pattern[begin:end]
+        return f"{rule} ({text if len(text) <= 60 else text[:57] + '...'!r})"
+    return rule
+
+
+# -- measuring -----------------------------------------------------------------------------------------------------
 
 _STATE: dict[str, object] = {}
 
@@ -75,69 +256,74 @@ def _measure() -> Scores:
     return out
 
 
-def rules(only: str | None) -> list[str]:
-    out = []
-    if only in (None, "lexicon"):
-        out += [f"lexicon:{r.id}" for r in triggers.load()]
-    if only in (None, "lists"):
-        out += [f"list:{name}[{i}]" for name, items in patterns.LISTS.items() for i in range(len(items))]
-    return out
+def _without(rule: str) -> tuple[str, Scores | None]:
+    with switched_off(rule) as done:
+        return rule, _measure() if done else None
 
 
-def _without(rule: str) -> tuple[str, Scores]:
-    kind, _, ref = rule.partition(":")
-    if kind == "lexicon":
-        triggers.switch_off(ref)
-    else:
-        name, _, index = ref.partition("[")
-        patterns.switch_off(name, int(index.rstrip("]")))
-    try:
-        return rule, _measure()
-    finally:
-        triggers.reset()
-        patterns.reset()
+def _tests_fail(rule: str) -> tuple[str, bool]:
+    """Whether an extraction test fails without the rule."""
+    import pytest
+    with switched_off(rule), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = pytest.main(["-q", "-x", "-p", "no:cacheprovider", *(str(ROOT / t) for t in TESTS)])
+    return rule, code != 0
 
 
-def _describe(rule: str) -> str:
-    kind, _, ref = rule.partition(":")
-    if kind == "list":
-        name, _, index = ref.partition("[")
-        return f"{rule} ({patterns.LISTS[name][int(index.rstrip(']'))]!r})"
-    return rule
+def _kind(rule: str) -> str:
+    kind = rule.split(":")[0]
+    return "lexicon rows" if kind == "lexicon" else f"{kind} {'alternatives' if '[' in rule else 'wholes'}"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--set", action="append", dest="sets",
                    help="a graded set: a name under tests/kg/data/eval, or a path")
-    p.add_argument("--only", choices=("lexicon", "lists"))
+    p.add_argument("--level", choices=("rules", "alternatives", "all"), default="all")
+    p.add_argument("--only", help="only rules whose name starts with this (lexicon, pattern, list, regex, ...)")
+    p.add_argument("--tests", action="store_true", help="run the extraction tests without each idle rule")
     p.add_argument("--jobs", type=int, default=1)
     p.add_argument("--out", type=Path, help="also write every rule's deltas here (TSV)")
     args = p.parse_args(argv)
     sets = args.sets or list(DEFAULT_SETS)
     _init(sets)
     base = _measure()
-    print("baseline  " + "  ".join(f"{s} {v['overall']:.3f}" for s, v in base.items()))
-    todo = rules(args.only)
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(sets,)) as pool:
-            results = list(pool.map(_without, todo, chunksize=4))
-    else:
-        results = [_without(r) for r in todo]
-    idle, rows = [], []
-    for rule, scores in results:
-        deltas = {s: {f: scores[s][f] - base[s][f] for f in base[s]} for s in base}
-        moved = [(s, f, d) for s, fs in deltas.items() for f, d in fs.items() if abs(d) > 1e-9 and f != "overall"]
-        rows.append((rule, deltas))
-        if not moved:
-            idle.append(rule)
-            continue
-        overall = "  ".join(f"{s} {deltas[s]['overall']:+.3f}" for s in base)
-        fields = ", ".join(f"{s}.{f} {d:+.2f}" for s, f, d in moved)
-        print(f"{_describe(rule)}\n    without it: {overall}  ({fields})")
-    print(f"\n{len(todo)} rules; {len(todo) - len(idle)} change a score, {len(idle)} change nothing:")
+    print("baseline  " + "  ".join(f"{s} {v['overall']:.3f}" for s, v in base.items()), flush=True)
+    todo = [r for r in rules(args.level) if not args.only or r.startswith(args.only)]
+    with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(sets,)) as pool:
+        results = list(pool.map(_without, todo, chunksize=4))
+        idle, stuck, rows = [], [], []
+        for rule, scores in results:
+            if scores is None:
+                stuck.append(rule)
+                continue
+            deltas = {s: {f: scores[s][f] - base[s][f] for f in base[s]} for s in base}
+            moved = [(s, f, d) for s, fs in deltas.items() for f, d in fs.items()
+                     if abs(d) > 1e-9 and f != "overall"]
+            rows.append((rule, deltas))
+            if not moved:
+                idle.append(rule)
+                continue
+            overall = "  ".join(f"{s} {deltas[s]['overall']:+.3f}" for s in base)
+            fields = ", ".join(f"{s}.{f} {d:+.2f}" for s, f, d in moved)
+            print(f"{describe(rule)}\n    without it: {overall}  ({fields})")
+        tested = [r for r, fails in pool.map(_tests_fail, idle, chunksize=4) if fails] if args.tests else []
+    counted = len(todo) - len(stuck)
+    print(f"\n{counted} rules; {counted - len(idle)} change a score, {len(idle)} change none"
+          + (f", of which the tests need {len(tested)}" if args.tests else "")
+          + (f"; {len(stuck)} alternatives cannot be left out alone" if stuck else ""))
+    for kind in sorted({_kind(r) for r in todo}):
+        def of(rs: list[str], kind: str = kind) -> int:
+            return sum(1 for r in rs if _kind(r) == kind)
+        print(f"  {kind:<22} {of(todo) - of(stuck):5d} rules, {of(idle):5d} change no score"
+              + (f", {of(tested):4d} of these a test needs" if args.tests else ""))
+    if tested:
+        print("\nChange no score, but a test needs them:")
+        for rule in tested:
+            print(f"  {describe(rule)}")
+    print("\nChange nothing:")
     for rule in idle:
-        print(f"  {_describe(rule)}")
+        if rule not in tested:
+            print(f"  {describe(rule)}")
     if args.out:
         with args.out.open("w", encoding="utf-8") as fh:
             fh.write("rule\tset\tfield\tdelta\n")

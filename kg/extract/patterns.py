@@ -128,11 +128,13 @@ ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{1,3}|IX|X{1,2}I{0,3})")
 # The start of a line that is an item of a list: "- ", "* ", "2. ".
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 
-_OFF: set[tuple[str, int]] = set()
+_OFF: set[tuple[str, int | None]] = set()
+NEVER = "(?!x)x"            # a pattern that matches nothing: what a switched-off list or template becomes
 
 
-def switch_off(name: str, index: int) -> None:
-    """Leave out item ``index`` of list ``name`` (for the ablation) until ``reset()``."""
+def switch_off(name: str, index: int | None = None) -> None:
+    """Leave out item ``index`` of list ``name``, or the whole list or template ``name`` (for the ablation), until
+    ``reset()``."""
     _OFF.add((name, index))
     _clear()
 
@@ -148,20 +150,25 @@ def _clear() -> None:
     alternation.cache_clear()
 
 
+def _items(name: str) -> list[str]:
+    if (name, None) in _OFF:
+        return []
+    return [w for i, w in enumerate(LISTS[name]) if (name, i) not in _OFF]
+
+
 @cache
 def words(name: str) -> frozenset[str]:
-    return frozenset(w for i, w in enumerate(LISTS[name]) if (name, i) not in _OFF)
+    return frozenset(_items(name))
 
 
 @cache
 def alternation(name: str) -> str:
-    items = [w if "\\" in w or "(" in w else re.escape(w).replace(r"\ ", r"\s+")
-             for i, w in enumerate(LISTS[name]) if (name, i) not in _OFF]
-    return "|".join(sorted(items, key=len, reverse=True)) or "(?!x)x"
+    items = [w if "\\" in w or "(" in w else re.escape(w).replace(r"\ ", r"\s+") for w in _items(name)]
+    return "|".join(sorted(items, key=len, reverse=True)) or NEVER
 
 
 @cache
 def rx(name: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    template = TEMPLATES[name]
+    template = NEVER if (name, None) in _OFF else TEMPLATES[name]
     needed = {k: alternation(k) for k in re.findall(r"(?<!\{)\{(\w+)\}(?!\})", template)}
     return re.compile(template.format(**needed), flags)
