@@ -173,7 +173,7 @@ def _close_surname(mentions: Mentions, name: str) -> str | None:
     if len(key) < 5:
         return None
     hits = {p.key for p in mentions.persons.values() if not p.local and len(p.name.split()) >= 2
-            and fuzz.ratio(key, fold(p.name).split()[-1]) >= FUZZY_SURNAME}
+            and fuzz.ratio(key, fold(p.name).rsplit(None, 1)[-1], score_cutoff=FUZZY_SURNAME)}
     return hits.pop() if len(hits) == 1 else None
 
 
@@ -181,7 +181,7 @@ def _short_name(doc: Doc, run: NameRun) -> None:
     mentions = doc.mentions
     key = resolve_short(mentions, run.name) or _close_surname(mentions, run.name)
     if key is None:
-        royal = ROYAL_BEFORE.search(doc.text, doc.sentences[run.sentence].begin, run.start)
+        royal = ROYAL_BEFORE.search(doc.text, max(doc.sentences[run.sentence].begin, run.start - 24), run.start)
         if royal is None:
             return                                   # a name alone, never introduced: no one
         key = _royal(doc, run, royal.group(0).strip())
@@ -222,7 +222,7 @@ def _relations(doc: Doc) -> None:
         i = doc.sentence_at(first.begin)
         if i is None:
             continue
-        relation = RELATION_BEFORE.search(doc.text, doc.sentences[i].begin, first.begin)
+        relation = RELATION_BEFORE.search(doc.text, max(doc.sentences[i].begin, first.begin - 100), first.begin)
         if relation is not None:
             _relation(doc, info, relation, i)
 

@@ -261,7 +261,6 @@ class MentionFinder:
 
     def _full_name(self, i: int, r: _Run) -> None:
         text, s = self.text, self.sentences[i]
-        left = text[s.begin:r.start]
         right_end = s.end
         title, title_span = self._left_title(i, r)
         as_title = self._as_title(r, right_end)
@@ -272,11 +271,12 @@ class MentionFinder:
             right = self._right_title(r, right_end)
             if right is not None:
                 title, title_span = right, None
-        relation = RELATION_BEFORE.search(text, s.begin, r.start)
+        relation = RELATION_BEFORE.search(text, max(s.begin, r.start - 100), r.start)
         possessive = self._possessive_country(i, r)
         cue = (title is not None or r.person is not None
                or patterns.rx("person_after").match(text, r.stop, right_end) is not None
-               or relation is not None or possessive is not None or _PERSON_BEFORE.search(left) is not None)
+               or relation is not None or possessive is not None
+               or _PERSON_BEFORE.search(text, max(s.begin, r.start - 40), r.start) is not None)
         if not cue:
             return
         key = r.person or self._same_person(r.name) or r.name
@@ -326,7 +326,7 @@ class MentionFinder:
         text, s = self.text, self.sentences[i]
         lo = max(s.begin, r.start - 160)
         gap_end = r.start
-        hon = HONORIFIC.search(text, lo, gap_end)
+        hon = HONORIFIC.search(text, max(lo, gap_end - 16), gap_end)
         if hon:
             gap_end = hon.start()
         candidates = [t for t in self.titles(i) if t.begin >= lo and t.end <= gap_end]

@@ -118,7 +118,7 @@ def _before(doc: Doc, s: Sentence, j: int, q: Quotation) -> tuple[str | None, bo
         return None
     if people:
         first = people[0]
-        if patterns.rx("object_before").search(text, s.begin, first.start):
+        if patterns.rx("object_before").search(text, max(s.begin, first.start - 60), first.start):
             return None                               # the person is not the subject
         if re.match(r"\s+and\s+[A-Z]", text[first.stop:first.stop + 8]):
             return None                               # "X and Y said ...": two speakers

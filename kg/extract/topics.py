@@ -113,7 +113,8 @@ def find_topics(doc: Doc) -> Doc:
         if s.paragraph == CAPTION:
             continue
         item = patterns.LIST_ITEM.search(text, text.rfind("\n", 0, s.begin) + 1, s.begin + 8) is not None
-        covers = _COVERS.search(text, s.begin, s.end) if i not in background else None
+        covers = _COVERS.search(text, s.begin, s.end) \
+            if i not in background and any(t.key.startswith(_COVERS_WORDS) for t in s.tokens) else None
         if listing and item:
             about.append((s.begin, s.end))
         listing = covers is not None or s.text.rstrip().endswith(":") or listing and item
@@ -171,4 +172,6 @@ _COVERS = re.compile(r"\b(?:agenda|priorities|topics|discuss(?:ed|ing|ions)?|tal
                      r"cover(?:s|ed|ing)?|include[sd]?|including|focus(?:ed|es|ing)?\s+on|range[sd]?\s+from|"
                      r"provides?\s+for|deal[st]?\s+with|dealt\s+with|concern(?:s|ed|ing)?|cent(?:re|er)d\s+on|"
                      r"cooperat(?:e|ion)\s+(?:on|in)|fields?\s+of|areas?\s+of|such\s+as)\b", _I)
+_COVERS_WORDS = ("agenda", "priorities", "topics", "discuss", "talked", "exchanged", "cover", "includ", "focus",
+                 "range", "provide", "deal", "concern", "centre", "center", "cooperat", "field", "area", "such")
 
