@@ -258,7 +258,12 @@ def _measure() -> Scores:
 
 def _without(rule: str) -> tuple[str, Scores | None]:
     with switched_off(rule) as done:
-        return rule, _measure() if done else None
+        if not done:
+            return rule, None
+        try:
+            return rule, _measure()
+        except (KeyError, IndexError, AttributeError, TypeError):
+            return rule, None                  # the code reads a group of the alternative: it cannot go alone
 
 
 def _tests_fail(rule: str) -> tuple[str, bool]:
@@ -290,9 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     print("baseline  " + "  ".join(f"{s} {v['overall']:.3f}" for s, v in base.items()), flush=True)
     todo = [r for r in rules(args.level) if not args.only or r.startswith(args.only)]
     with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(sets,)) as pool:
-        results = list(pool.map(_without, todo, chunksize=4))
         idle, stuck, rows = [], [], []
-        for rule, scores in results:
+        for rule, scores in pool.map(_without, todo, chunksize=4):
             if scores is None:
                 stuck.append(rule)
                 continue
@@ -305,12 +309,13 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             overall = "  ".join(f"{s} {deltas[s]['overall']:+.3f}" for s in base)
             fields = ", ".join(f"{s}.{f} {d:+.2f}" for s, f, d in moved)
-            print(f"{describe(rule)}\n    without it: {overall}  ({fields})")
+            print(f"{describe(rule)}\n    without it: {overall}  ({fields})", flush=True)
         tested = [r for r, fails in pool.map(_tests_fail, idle, chunksize=4) if fails] if args.tests else []
     counted = len(todo) - len(stuck)
     print(f"\n{counted} rules; {counted - len(idle)} change a score, {len(idle)} change none"
           + (f", of which the tests need {len(tested)}" if args.tests else "")
-          + (f"; {len(stuck)} alternatives cannot be left out alone" if stuck else ""))
+          + (f"; {len(stuck)} alternatives cannot be left out alone (the pattern or the code needs them)"
+             if stuck else ""))
     for kind in sorted({_kind(r) for r in todo}):
         def of(rs: list[str], kind: str = kind) -> int:
             return sum(1 for r in rs if _kind(r) == kind)
