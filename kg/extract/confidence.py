@@ -2,8 +2,10 @@
 
 An event's confidence starts from its trigger's strength (kg/data/triggers.tsv), rises a little with each further
 report of the same event, and falls with the distance between the trigger and its arguments, with participants
-taken from context rather than named, and with a report relayed in someone's words. Agreements and quotes take
-theirs from the rule that found them. Facts under ``Settings.min_confidence`` (KG_MIN_CONFIDENCE) are not published.
+taken from context rather than named, with a report relayed in someone's words, and when the event is asserted
+only for want of a sign of another time (a noun with no tense and no date; events that are planned, background or
+negated are never published as events). Agreements and quotes take theirs from the rule that found them. Facts
+under ``Settings.min_confidence`` (KG_MIN_CONFIDENCE) are not published.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ EXTRA_REPORT = 0.05         # what each further report of the same event adds
 INHERITED = 0.85            # participants taken from context
 RELAYED = 0.9               # the event is in reported speech ("X said the two had met")
 UNATTRIBUTED = 0.7          # a quotation with no speaker
+UNDATED_NOUN = 0.9          # asserted for want of a sign of another time: a noun with no tense and no date
 
 
 def score_confidence(doc: Doc) -> Doc:
@@ -37,6 +40,8 @@ def event_confidence(doc: Doc, frame: Frame) -> float:
     k = doc.clause_at(frame.trigger.begin, frame.sentence)
     if k is not None and doc.clauses[k].kind == "reported":
         value *= RELAYED
+    if frame.trigger.kind == "noun" and frame.date is None:
+        value *= UNDATED_NOUN
     return value
 
 

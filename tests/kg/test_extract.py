@@ -135,7 +135,8 @@ def test_capitals_name_their_governments_but_not_places_of_events(gaz: gz.Gazett
 
 def test_the_same_person_and_country_get_the_same_iri_in_every_article(gaz: gz.Gazetteer) -> None:
     m = Minter()
-    one = _findings("ANKARA — Recep Tayyip Erdoğan, the Turkish president, phoned the Russian president on Friday.", gaz)
+    one = _findings("ANKARA — Recep Tayyip Erdoğan, the Turkish president, phoned the Russian president on Friday.",
+                    gaz)
     two = _findings("DOHA — Erdogan met Qatar's Emir on Tuesday. Turkish President Recep Tayyip Erdogan called it a "
                     "historic day.", gaz, day="Wednesday 3 May 2023")
     g1 = {t for t in build_article_graph(one, m, gaz)}

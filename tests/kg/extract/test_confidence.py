@@ -56,3 +56,9 @@ def test_rules_switched_off_for_the_ablation_come_back_on_reset() -> None:
     finally:
         triggers.reset()
     assert triggers.rule("summon") is not None
+
+
+def test_an_event_named_by_a_noun_with_no_tense_or_date_is_less_sure(found: Callable[..., Findings]) -> None:
+    dated = found("Talks between Ghana and Togo on Monday focused on the river.", day="Tuesday 7 Feb 2023")
+    undated = found("Talks between Ghana and Togo focused on the river.", day="Tuesday 7 Feb 2023")
+    assert undated.events[0].confidence < dated.events[0].confidence
