@@ -16,6 +16,7 @@ With ``--tests``, each rule that changes no score is switched off once more whil
     python bench/ablation.py                          # the sets in tests/kg/data/eval
     python bench/ablation.py --set ../shared/eval/extra --level rules
     python bench/ablation.py --jobs 2 --tests --out ablation.tsv
+    python bench/ablation.py --jobs 2 --tests --out ablation.tsv --resume     # after an interruption
 
 Prints the baseline, then one line per rule that changes any score (the change of overall F1 per set and the
 fields that moved), then the rules only the tests need, then the rules that change nothing at all: those are
@@ -267,16 +268,37 @@ def _without(rule: str) -> tuple[str, Scores | None]:
 
 
 def _tests_fail(rule: str) -> tuple[str, bool]:
-    """Whether an extraction test fails without the rule."""
+    """Whether an extraction test fails without the rule (a test run that breaks counts as failing)."""
     import pytest
     with switched_off(rule), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        code = pytest.main(["-q", "-x", "-p", "no:cacheprovider", *(str(ROOT / t) for t in TESTS)])
+        try:
+            code = pytest.main(["-q", "-x", "-p", "no:cacheprovider", "-p", "no:unraisableexception",
+                                "-W", "ignore", *(str(ROOT / t) for t in TESTS)])
+        except Exception:  # noqa: BLE001 - any breakage means the tests need the rule
+            return rule, True
     return rule, code != 0
 
 
 def _kind(rule: str) -> str:
     kind = rule.split(":")[0]
     return "lexicon rows" if kind == "lexicon" else f"{kind} {'alternatives' if '[' in rule else 'wholes'}"
+
+
+def _read(path: Path) -> tuple[dict[str, dict[str, dict[str, float]]], set[str], dict[str, bool]]:
+    """What an earlier run wrote to ``path``: deltas per rule, the rules that could not go, the test outcomes."""
+    deltas: dict[str, dict[str, dict[str, float]]] = {}
+    stuck: set[str] = set()
+    tests: dict[str, bool] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            rule, name, field, value = line.split("\t")
+            if field == "stuck":
+                stuck.add(rule)
+            elif field == "tests":
+                tests[rule] = value == "fail"
+            else:
+                deltas.setdefault(rule, {}).setdefault(name, {})[field] = float(value)
+    return deltas, stuck, tests
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,39 +309,50 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", help="only rules whose name starts with this (lexicon, pattern, list, regex, ...)")
     p.add_argument("--tests", action="store_true", help="run the extraction tests without each idle rule")
     p.add_argument("--jobs", type=int, default=1)
-    p.add_argument("--out", type=Path, help="also write every rule's deltas here (TSV)")
+    p.add_argument("--out", type=Path, default=Path("ablation.tsv"),
+                   help="where each rule's deltas are written as they come (TSV; default ablation.tsv)")
+    p.add_argument("--resume", action="store_true", help="keep what --out already holds and measure the rest")
     args = p.parse_args(argv)
     sets = args.sets or list(DEFAULT_SETS)
     _init(sets)
     base = _measure()
     print("baseline  " + "  ".join(f"{s} {v['overall']:.3f}" for s, v in base.items()), flush=True)
     todo = [r for r in rules(args.level) if not args.only or r.startswith(args.only)]
-    with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(sets,)) as pool:
-        idle, stuck, rows = [], [], []
-        for rule, scores in pool.map(_without, todo, chunksize=4):
+    deltas, stuck, tests = _read(args.out) if args.resume else ({}, set(), {})
+    if not args.resume:
+        args.out.write_text("rule\tset\tfield\tdelta\n", encoding="utf-8")
+    with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(sets,)) as pool, \
+            args.out.open("a", encoding="utf-8") as out:
+        for rule, scores in pool.map(_without, [r for r in todo if r not in deltas and r not in stuck], chunksize=4):
             if scores is None:
-                stuck.append(rule)
-                continue
-            deltas = {s: {f: scores[s][f] - base[s][f] for f in base[s]} for s in base}
-            moved = [(s, f, d) for s, fs in deltas.items() for f, d in fs.items()
-                     if abs(d) > 1e-9 and f != "overall"]
-            rows.append((rule, deltas))
-            if not moved:
-                idle.append(rule)
-                continue
-            overall = "  ".join(f"{s} {deltas[s]['overall']:+.3f}" for s in base)
-            fields = ", ".join(f"{s}.{f} {d:+.2f}" for s, f, d in moved)
-            print(f"{describe(rule)}\n    without it: {overall}  ({fields})", flush=True)
-        tested = [r for r, fails in pool.map(_tests_fail, idle, chunksize=4) if fails] if args.tests else []
-    counted = len(todo) - len(stuck)
+                stuck.add(rule)
+                out.write(f"{rule}\t-\tstuck\t\n")
+            else:
+                deltas[rule] = {s: {f: scores[s][f] - base[s][f] for f in base[s]} for s in base}
+                out.writelines(f"{rule}\t{s}\t{f}\t{d:.4f}\n" for s, fs in deltas[rule].items() for f, d in fs.items())
+            out.flush()
+        idle = [r for r in todo if r in deltas and _moved(deltas[r]) == []]
+        for rule in todo:
+            if rule in deltas and (moved := _moved(deltas[rule])):
+                overall = "  ".join(f"{s} {deltas[rule][s]['overall']:+.3f}" for s in deltas[rule])
+                fields = ", ".join(f"{s}.{f} {d:+.2f}" for s, f, d in moved)
+                print(f"{describe(rule)}\n    without it: {overall}  ({fields})")
+        if args.tests:
+            for rule, fails in pool.map(_tests_fail, [r for r in idle if r not in tests], chunksize=4):
+                tests[rule] = fails
+                out.write(f"{rule}\t-\ttests\t{'fail' if fails else 'pass'}\n")
+                out.flush()
+    tested = [r for r in idle if tests.get(r)]
+    stuck_here = [r for r in todo if r in stuck]
+    counted = len(todo) - len(stuck_here)
     print(f"\n{counted} rules; {counted - len(idle)} change a score, {len(idle)} change none"
           + (f", of which the tests need {len(tested)}" if args.tests else "")
-          + (f"; {len(stuck)} alternatives cannot be left out alone (the pattern or the code needs them)"
-             if stuck else ""))
+          + (f"; {len(stuck_here)} alternatives cannot be left out alone (the pattern or the code needs them)"
+             if stuck_here else ""))
     for kind in sorted({_kind(r) for r in todo}):
         def of(rs: list[str], kind: str = kind) -> int:
             return sum(1 for r in rs if _kind(r) == kind)
-        print(f"  {kind:<22} {of(todo) - of(stuck):5d} rules, {of(idle):5d} change no score"
+        print(f"  {kind:<22} {of(todo) - of(stuck_here):5d} rules, {of(idle):5d} change no score"
               + (f", {of(tested):4d} of these a test needs" if args.tests else ""))
     if tested:
         print("\nChange no score, but a test needs them:")
@@ -329,14 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     for rule in idle:
         if rule not in tested:
             print(f"  {describe(rule)}")
-    if args.out:
-        with args.out.open("w", encoding="utf-8") as fh:
-            fh.write("rule\tset\tfield\tdelta\n")
-            for rule, deltas in rows:
-                for s, fs in deltas.items():
-                    for f, d in fs.items():
-                        fh.write(f"{rule}\t{s}\t{f}\t{d:.4f}\n")
     return 0
+
+
+def _moved(deltas: dict[str, dict[str, float]]) -> list[tuple[str, str, float]]:
+    return [(s, f, d) for s, fs in deltas.items() for f, d in fs.items() if abs(d) > 1e-9 and f != "overall"]
 
 
 if __name__ == "__main__":
