@@ -190,22 +190,19 @@ def switched_off(rule: str) -> Iterator[bool]:
     """The extraction with ``rule`` left out; yields False when it cannot be left out (a regex that would not
     compile without the alternative)."""
     kind, _, ref = rule.partition(":")
-    try:
-        if kind == "regex":
-            with _regex_off(ref) as done:
-                yield done
-            return
-        if kind == "lexicon":
-            triggers.switch_off(ref)
-        elif kind == "pattern":
-            patterns.switch_off(ref)
-        else:
-            name, _, index = ref.partition("[")
-            patterns.switch_off(name, int(index.rstrip("]")))
+    if kind == "regex":
+        with _regex_off(ref) as done:
+            yield done
+        return
+    if kind == "lexicon":
+        off = triggers.without(ref)
+    elif kind == "pattern":
+        off = patterns.without(ref)
+    else:
+        name, _, index = ref.partition("[")
+        off = patterns.without(name, int(index.rstrip("]")))
+    with off:
         yield True
-    finally:
-        triggers.reset()
-        patterns.reset()
 
 
 def describe(rule: str) -> str:

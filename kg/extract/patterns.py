@@ -1,12 +1,14 @@
 """Word lists and patterns shared by the extraction stages, each defined once and named.
 
 A pattern is a template whose ``{list}`` placeholders expand to the alternatives of a word list. Every list item is
-a rule of its own: ``bench/ablation.py`` switches items off one at a time (``switch_off``) to measure what each
+a rule of its own: ``bench/ablation.py`` switches items off one at a time (``without``) to measure what each
 changes, so the stages read lists and patterns through ``words()`` and ``rx()`` on every use (both are cached).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 LISTS: dict[str, tuple[str, ...]] = {
@@ -132,16 +134,19 @@ _OFF: set[tuple[str, int | None]] = set()
 NEVER = "(?!x)x"            # a pattern that matches nothing: what a switched-off list or template becomes
 
 
-def switch_off(name: str, index: int | None = None) -> None:
-    """Leave out item ``index`` of list ``name``, or the whole list or template ``name`` (for the ablation), until
-    ``reset()``."""
+@contextmanager
+def without(name: str, index: int | None = None) -> Iterator[None]:
+    """Leave out item ``index`` of list ``name``, or the whole list or template ``name``, inside the block (for the
+    ablation and the tests); what was off before stays off."""
+    added = (name, index) not in _OFF
     _OFF.add((name, index))
     _clear()
-
-
-def reset() -> None:
-    _OFF.clear()
-    _clear()
+    try:
+        yield
+    finally:
+        if added:
+            _OFF.discard((name, index))
+            _clear()
 
 
 def _clear() -> None:

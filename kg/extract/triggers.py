@@ -6,6 +6,8 @@ tokenizer alone takes twice as long as this whole stage). Patterns are data; see
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -75,15 +77,18 @@ def load(path: Path = TRIGGERS_FILE, off: frozenset[str] = frozenset()) -> tuple
 _OFF: set[str] = set()
 
 
-def switch_off(rule_id: str) -> None:
-    """Leave a row out until ``reset()`` (for the ablation)."""
+@contextmanager
+def without(rule_id: str) -> Iterator[None]:
+    """Leave a row out inside the block (for the ablation and the tests); what was off before stays off."""
+    added = rule_id not in _OFF
     _OFF.add(rule_id)
     _index.cache_clear()
-
-
-def reset() -> None:
-    _OFF.clear()
-    _index.cache_clear()
+    try:
+        yield
+    finally:
+        if added:
+            _OFF.discard(rule_id)
+            _index.cache_clear()
 
 
 @cache

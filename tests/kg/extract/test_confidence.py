@@ -42,19 +42,16 @@ def test_the_threshold_is_read_from_the_environment(monkeypatch: pytest.MonkeyPa
         Settings()
 
 
-def test_rules_switched_off_for_the_ablation_come_back_on_reset() -> None:
-    before = patterns.words("modal")
-    patterns.switch_off("modal", 0)
-    try:
-        assert patterns.LISTS["modal"][0] not in patterns.words("modal")
-    finally:
-        patterns.reset()
-    assert patterns.words("modal") == before
-    triggers.switch_off("summon")
-    try:
+def test_rules_switched_off_for_the_ablation_come_back_on_after() -> None:
+    before = patterns.words("say")
+    with patterns.without("say", 0):
+        assert patterns.LISTS["say"][0] not in patterns.words("say")
+        with patterns.without("say", 0):
+            pass
+        assert patterns.LISTS["say"][0] not in patterns.words("say")      # still off: the outer block owns it
+    assert patterns.words("say") == before
+    with triggers.without("summon"):
         assert triggers.rule("summon") is None
-    finally:
-        triggers.reset()
     assert triggers.rule("summon") is not None
 
 

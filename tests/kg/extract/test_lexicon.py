@@ -149,8 +149,5 @@ def test_the_row_finds_its_event_and_no_other_row_does(row: str, found: Callable
     kind, states, sentence = SENTENCES[row]
     event = (kind, states.split())
     assert event in asserted(found(sentence, day="Saturday 4 March 2023"))
-    triggers.switch_off(row)
-    try:
+    with triggers.without(row):
         assert event not in asserted(found(sentence, day="Saturday 4 March 2023"))
-    finally:
-        triggers.reset()
