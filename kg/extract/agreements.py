@@ -49,12 +49,6 @@ _NEXT_ONE = re.compile(rf"\ba\s+(?:second|third|fourth|fifth|sixth)(?:\s+one)?\b
                        rf"(?P<subj>[^,;.]+)", _I)
 _THE_OTHER = re.compile(rf"\bthe\s+(?:other|remaining)\s+(?P<n>\w+)\b[^.]*?\b(?:{_ELABORATION_VERBS})\s+"
                         rf"(?P<list>[^.]+)", _I)
-_THEY_COVER = re.compile(rf"\b(?:the|these|those|its|their)\s+"
-                         rf"(?:agreements|memorand\w+|texts|deals|accords|documents|pacts)\b"
-                         rf"[^.]*?\b(?:{_ELABORATION_VERBS})\s+(?P<list>[^.]+)", _I)
-_IT_COVERS = re.compile(rf"^(?:it|the\s+(?:accord|agreement|pact|deal|treaty|memorandum))\s+(?:also\s+)?"
-                        rf"(?:{_ELABORATION_VERBS})\s+"
-                        rf"(?P<list>[^.]+)", _I)
 _SIGNED_NEW = re.compile(r"\b(?:signed|inked|concluded|sealed|initial(?:l)?ed)\s+(?:also\s+)?$", _I)
 # A document the text introduces as one more: "a second text", "another memorandum", "a separate agreement".
 _NEW = re.compile(r"\b(?:a\s+second|a\s+third|another|a\s+separate|a\s+further|an\s+additional|a\s+so-called|also\s+a|"
@@ -269,7 +263,6 @@ def _subject(text: str, s: Sentence, m: re.Match[str]) -> str | None:
 def _elaboration(sentences: list[Sentence], at: int) -> list[str]:
     """Subjects the next sentences give to the agreements signed in sentence ``at``."""
     one_by_one: list[str] = []
-    listed: list[str] = []
     for s in sentences[at + 1:at + 7]:
         if s.paragraph < 0:
             continue
@@ -279,11 +272,7 @@ def _elaboration(sentences: list[Sentence], at: int) -> list[str]:
         other = _THE_OTHER.search(s.text)
         if other:
             one_by_one.extend(_split_list(other.group("list")))
-            continue
-        cover = _THEY_COVER.search(s.text) or _IT_COVERS.search(s.text)
-        if cover and not one_by_one:
-            listed.extend(_split_list(cover.group("list")))
-    return [x for x in (one_by_one or listed) if x]
+    return [x for x in one_by_one if x]
 
 
 def _split_list(text: str) -> list[str]:

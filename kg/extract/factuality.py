@@ -2,8 +2,8 @@
 happening (PLOVER's auxiliary modes future, historical and negation).
 
 It is read from the trigger's clause: a negation or a cancellation before it; a modal, a verb of planning ("agreed
-to", "is due to", "invited ... to"), a word like "upcoming" before a noun, or a date after publication; a past
-perfect, a time before the news ("last year", "in 2019", "two days earlier" than the news), a word like "previous"
+to", "is due to", "invited ... to"), a word like "upcoming" before a noun, or a date after publication; a
+time before the news ("last year", "in 2019", "two days earlier" than the news), a word like "previous"
 before a noun, or a clause that says since when something holds. Only asserted events are the article's events.
 """
 from __future__ import annotations
@@ -24,9 +24,6 @@ _FUTURE_AFTER = re.compile(r"[^,;.]{0,40}?\b(?:that|which)\s+(?:[\w.’'-]+\s+){
                            r"(?:will|would|is\s+to|are\s+to|is\s+due|"
                            r"is\s+expected|plans?\s+to)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'-]+")
-_PERFECT = re.compile(r"\bhad\s+(?:(?:also|already|previously|earlier|just|not|never|first|twice|once)\s+)*"
-                      r"(?:\w+ed|been|met|spoken|made|held|flown|gone|come|seen|sent|signed|paid|brought|taken)\b\s*$",
-                      re.IGNORECASE)
 
 
 def assign_factuality(doc: Doc) -> Doc:
@@ -48,7 +45,7 @@ def factuality(doc: Doc, frame: Frame) -> Factuality:
         return "negated"
     if _planned(doc, frame, words, own):
         return "planned"
-    if _background(doc, frame, words, before, own):
+    if _background(doc, frame, own):
         return "background"
     return "asserted"
 
@@ -105,13 +102,11 @@ def _planned(doc: Doc, frame: Frame, words: list[str], own: str) -> bool:
                           re.IGNORECASE))
 
 
-def _background(doc: Doc, frame: Frame, words: list[str], before: str, own: str) -> bool:
+def _background(doc: Doc, frame: Frame, own: str) -> bool:
     t = frame.trigger
     news = doc.news_date[0] if doc.news_date else doc.article.published
     if frame.date is not None and news is not None and frame.date < news - NEWS_SPAN \
             and not (frame.precision != "day" and (frame.date.year, frame.date.month) == (news.year, news.month)):
-        return True
-    if _PERFECT.search(before) and (frame.date is None or frame.date != news):
         return True
     if patterns.rx("past").search(own):
         return True
@@ -121,8 +116,6 @@ def _background(doc: Doc, frame: Frame, words: list[str], before: str, own: str)
         amount = _AMOUNT_BEFORE.search(doc.text, max(0, c.begin - 30), c.begin)
         if c.marker == "since" or c.marker == "after" and amount is not None:
             return True                                # "since they met", "a year after the two met"
-    if t.kind == "noun" and _noun_modified(doc, frame, patterns.words("past_noun")):
-        return True                                    # "the previous summit", "their last meeting"
     return _earlier_year(doc, frame, own)
 
 

@@ -4,7 +4,7 @@ A state, person or body takes part in an event only as an argument of its trigge
 clause (or, for a verb phrase joined to an earlier one, that clause's subject), its direct object, or an actor after
 a preposition the event type gives a role ("talks with", "a visit to", "sanctions on"). Whatever follows a phrase of
 subject matter ("talks on Ukraine") is not an argument; nor is a name in a clause set into the trigger's clause, a
-source ("according to ..."), a state named as the owner of something else ("Russia's invasion") or a nationality
+state named as the owner of something else ("Russia's invasion") or a nationality
 that describes no actor ("Palestinian independence").
 """
 from __future__ import annotations
@@ -76,25 +76,7 @@ def _holes(doc: Doc, i: int, k: int | None, t: Trigger) -> list[tuple[int, int]]
             continue
         if not c.begin <= t.begin < c.end:
             out.append((c.begin, c.end))
-    for a, b in _sources(doc, i, mine):
-        if not a <= t.begin < b:
-            out.append((a, b))                     # "according to the agency": a source, not a participant
     return out
-
-
-def _sources(doc: Doc, i: int, clause: Clause) -> list[tuple[int, int]]:
-    key = ("sources", clause.begin, clause.end)
-    hit = doc.memo.get(key)
-    if hit is None:
-        hit = doc.memo[key] = [(m.start(), _phrase_end(doc, i, m.end()))
-                               for m in patterns.rx("source").finditer(doc.text, clause.begin, clause.end)]
-    return hit  # type: ignore[return-value]
-
-
-def _phrase_end(doc: Doc, i: int, at: int) -> int:
-    s = doc.sentences[i]
-    m = re.compile(r"[,;:]|\s(?:said|says|reported)\b").search(doc.text, at, s.end)
-    return m.start() if m else s.end
 
 
 def _inside(offset: int, holes: list[tuple[int, int]]) -> bool:

@@ -51,7 +51,7 @@ def resolve_identity(doc: Doc) -> Doc:
 # -- one person under several names -------------------------------------------------------------
 
 def _words(name: str) -> list[str]:
-    return [w for w in fold(name).split() if not patterns.ROMAN.fullmatch(w.upper())]
+    return fold(name).split()
 
 
 def _merge(doc: Doc, info: PersonInfo, twin: PersonInfo) -> None:

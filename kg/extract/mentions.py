@@ -74,9 +74,6 @@ ROYAL_BEFORE = re.compile(r"\b(?:King|Queen|Prince|Princess|Pope|Emir|Sultan|She
 # ", the ...", ", Saudi Arabia's ...", ", the president's ..." before a title in apposition to a name.
 _APPOSITION = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?"
                          r"(?:(?P<owner>(?:the\s+)?(?:[A-Z][\w’'\-]*\s+){0,3}[\w’'\-]+)(?:’s|'s)\s+)?")
-_WHO_HEADS = re.compile(r"\s*,\s*who\s+(?:heads|leads|chairs|runs)\s+(?:the\s+)?"
-                        r"(?P<body>[A-Z][\w’'\-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'\-]*)*)")
-_AS_TITLE = re.compile(r"\s+as\s+(?:the\s+)?(?:new\s+)?")
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?")
 _LOCATIVE = re.compile(r"(?:\b(?:in|at|to|from|into|near|outside|inside|toward|towards|via|around|across|"
                        r"visit(?:ed|ing)?|reach(?:ed)?|left|leaving|landed|flew|arrived|trip|travel(?:l?ed)?)\s+(?:the\s+)?)$",
@@ -94,9 +91,6 @@ _ORG_KIND = (
     (re.compile(r"\b(?:Agency|Directorate|Office|Service|Bureau|Authority|Forces|Constabulary|Police|Council|"
                 r"Commission|Committee|Organi[sz]ation)\b"), "agency"),
 )
-_NAMED_AFTER = re.compile(r"\s+(?:Treaty|Accords?|Agreements?|Declaration|Protocol|Consensus|Pact|Charter|Convention|"
-                          r"Summit|Process|Plan|Initiative|Framework|Format|Group|Forum|Conference|Communiqu[eé])\b")
-_OF_THE = re.compile(r"\s+of\s+the\s+(?!(?:utility|company|firm|group|bank)\b)")
 FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK"})
 COUNTRY_KINDS = frozenset({"country", "demonym", "demonyms", "capital", "metonym"})
 
@@ -226,8 +220,7 @@ class MentionFinder:
         if not t.is_cap or t.key in STOP or t.key in TITLE_WORDS:
             return False
         if t.text.isupper() and len(t.text) > 1 and "." not in t.text:
-            # An acronym is not a name, but a regnal number is part of one: "Abdullah II".
-            return bool(patterns.ROMAN.fullmatch(t.text)) and k > 0 and self._name_token(toks, k - 1, blocked)
+            return False                               # an acronym is not a name
         return t.text[0].isalpha()
 
     def _thing_chunk(self, toks: list[Token], begin: int, end: int) -> bool:
@@ -263,9 +256,6 @@ class MentionFinder:
         text, s = self.text, self.sentences[i]
         right_end = s.end
         title, title_span = self._left_title(i, r)
-        as_title = self._as_title(r, right_end)
-        if as_title is not None and (title is None or title[0].former):
-            title = as_title
         if title is None or title[0].office in ("Prince", "Princess"):
             # A royal style before the name gives way to the office in apposition: "Prince X, Crown Prince and ...".
             right = self._right_title(r, right_end)
@@ -379,7 +369,7 @@ class MentionFinder:
             return t.label, "country", None, None
         body = complement.group("body")
         b = complement.start("body")
-        the = "the " if _OF_THE.match(complement.group(0)) else ""
+        the = "the " if re.match(r"\s+of\s+the\s", complement.group(0)) else ""
         entries = [m for m in self.matches[i] if b <= m.start and m.stop <= complement.end()]
         countries = [e for m in entries for e in m.entries if e.kind in COUNTRY_KINDS]
         orgs = [e for m in entries for e in m.entries if e.kind == "org"]
@@ -426,31 +416,10 @@ class MentionFinder:
         m = self._qualifier_match(i, at)
         return self.text[m.start:m.stop] if m else ""
 
-    def _as_title(self, r: _Run, end: int) -> tuple[Title, str | None, str, str | None] | None:
-        """'Ana Lund as head of the Regional Investment Bank'."""
-        m = _AS_TITLE.match(self.text, r.stop, end)
-        if m is None:
-            return None
-        t = title_at(self.text, m.end(), end)
-        if t is None:
-            return None
-        i = self._sentence(r.start)
-        complement = COMPLEMENT.match(self.text, t.end, end)
-        label, of_kind, of, country = self._complement(i, t, complement)
-        end_at = complement.end() if complement else t.end
-        return Title(t.begin, end_at, label, canonical(label), False, False), country, of_kind, of
-
     def _right_title(self, r: _Run, end: int) -> tuple[Title, str | None, str, str | None] | None:
-        """'Tomas Berg, commander of the Joint Staff ...', 'Ana Lund, who heads the ...'."""
+        """'Tomas Berg, commander of the Joint Staff ...'."""
         text = self.text
         i = self._sentence(r.start)
-        who = _WHO_HEADS.match(text, r.stop, end)
-        if who:
-            body = who.group("body")
-            label = f"Head of the {body}" if not body.startswith("The ") else f"Head of {body}"
-            entries = [m for m in self.matches[i] if who.start("body") <= m.start and m.stop <= who.end()]
-            country = next((e.ref for m in entries for e in m.entries if e.kind in COUNTRY_KINDS), None)
-            return Title(who.start("body"), who.end(), label, label, False, False), country, "country", None
         m = _APPOSITION.match(text, r.stop, end)
         if m is None:
             return None
@@ -515,8 +484,6 @@ class MentionFinder:
                 e = m.first("capital", "place")
                 assert e is not None
                 place_name = text[m.start:m.stop]
-                if _NAMED_AFTER.match(text, m.stop, s.end):
-                    continue                                    # "the Washington Treaty", "the Minsk Protocol"
                 if e.kind == "capital" and not _LOCATIVE.search(text, max(s.begin, m.start - 40), m.start):
                     self._country(i, span, e.ref, "capital")      # "Lima and Quito agreed", "Oslo's proposal"
                 else:

@@ -63,8 +63,6 @@ LISTS: dict[str, tuple[str, ...]] = {
              r"december)", r"previous(?:ly)?", r"(?:days|weeks|months|years|decades)\s+(?:earlier|before)", r"ago",
              r"earlier\s+this\s+(?:year|month)", r"in\s+the\s+past", r"had\s+(?:already|previously|earlier|once)",
              r"since\s+then", r"(?:has|have)\s+(?:twice|already|repeatedly|previously|several\s+times|often)"),
-    # Words before a noun trigger that place it before the news: "the previous summit", "their last meeting".
-    "past_noun": ("previous", "last", "earlier", "former", "past", "prior", "first-ever"),
     # Where the subject matter of a trigger's clause begins: "talks on Ukraine", "a call about Gaza".
     "topic_prep": ("on", "about", "over", "regarding", "concerning", "discussing", "to discuss", "amid", "following",
                    "in response to", "in retaliation for", "because of", "due to", "for its role", "ahead of",
@@ -91,8 +89,6 @@ LISTS: dict[str, tuple[str, ...]] = {
                    r"among\s+the\s+(?:guests|participants|leaders)", r"among\s+those", r"at\s+the\s+table",
                    r"sent\s+(?:(?:their|its|his|her|a)\s+)?"
                    r"(?:[\w-]+\s+){0,2}(?:ministers?|delegations?|envoys?|representatives?|officials?)"),
-    # Sources of reported words or facts: their names are not event participants.
-    "source": (r"according\s+to", r"quoted\s+by", r"cited\s+by", r"citing"),
     # Media words: an organization so named reports the news, it does not take part in it.
     "media": ("agency", "news", "press", "television", "tv", "radio", "broadcaster", "broadcasting", "newspaper",
               "daily", "times", "post", "tribune", "herald", "gazette", "wire", "channel", "media"),
@@ -104,8 +100,6 @@ LISTS: dict[str, tuple[str, ...]] = {
                    "undertook", "undertakes", "completed", "continued", "opening", "closing", "chairing", "hosting",
                    "attending", "joining", "concluding", "ending", "beginning", "starting", "adopted", "issued",
                    "released", "adopting", "issuing"),
-    # Pronouns that refer to a person named earlier.
-    "pronoun": ("he", "she", "him", "her", "his"),
 }
 
 TEMPLATES: dict[str, str] = {
@@ -118,15 +112,12 @@ TEMPLATES: dict[str, str] = {
     "attendance": r"\b(?:{attendance})\b",
     "past": r"\b(?:{past})\b",
     "topic_prep": r"\b(?:{topic_prep})\b",
-    "source": r"\b(?:{source})",
     # After a closing quotation mark: '," X said', '," X, an adviser to ..., wrote'; or '," said X'.
     "quote_after_name": r"^\s*[,—–-]?\s*(?P<who>[^,.;:“”\"]{{1,80}}?)(?:\s*,[^.;“”\"]{{1,140}},)?"
                         r"\s+(?:{say})\b",
     "quote_after_verb": r"^\s*[,—–-]?\s*(?:{say})\s+(?P<who>[^,.;:“”\"]{{1,80}})",
 }
 
-# A regnal number after a name: "Charles III".
-ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{1,3}|IX|X{1,2}I{0,3})")
 # The start of a line that is an item of a list: "- ", "* ", "2. ".
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 

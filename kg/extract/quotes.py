@@ -13,7 +13,6 @@ import re
 
 from kg.extract import patterns
 from kg.extract.doc import Doc, FoundQuote, Mention, Mentions
-from kg.extract.identity import last_subject
 from kg.extract.text import Quotation, Sentence, blank
 
 _I = re.IGNORECASE
@@ -27,7 +26,6 @@ _SOURCE = re.compile(r"(?:the|a|an|its|their|one|another|two|several|some)\s+(?:
 _JOINT = re.compile(r"\bjoint\b|\bin\s+(?:the|their|a)\s+(?:\w+\s+){0,2}"
                     r"(?:statement|declaration|communiqu[eé]|text)\b", _I)
 _DOCUMENT = re.compile(r"\b(?:statement|declaration|communiqu[eé]|readout|text)\b", _I)
-_PRONOUN = re.compile(r"^(?:he|she)$", _I)
 
 
 def attribute_quotes(doc: Doc) -> Doc:
@@ -63,8 +61,6 @@ def _attribute(doc: Doc, i: int, q: Quotation) -> FoundQuote | None:
             continue
         who_begin, who_end = q.close_mark + 1 + m.start("who"), q.close_mark + 1 + m.end()
         who = m.group("who").strip()
-        if _PRONOUN.match(who):
-            return FoundQuote(q, last_subject(doc, q.open_mark), False, i)
         person = _person_in(mentions, i, who_begin, who_end)
         if person is not None:
             return FoundQuote(q, person, False, i)

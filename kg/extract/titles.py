@@ -63,6 +63,8 @@ _CANONICAL = {
 HEAD_OF_STATE_OR_GOVERNMENT = frozenset({"President", "Prime Minister", "Chancellor", "King", "Queen", "Emir",
                                          "Sultan", "Crown Prince"})
 FORMER = re.compile(r"\b(?:former|then|outgoing)\b", re.IGNORECASE)
+# "former Ruritanian president", "the then Ruritanian foreign minister": the word before a nationality.
+_FORMER_BEFORE = re.compile(r"\b(?i:former|then|outgoing)[\s-]+(?:[A-Z][\w’'-]*\s+){1,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +107,10 @@ def _title(m: re.Match[str], text: str) -> Title:
     core = re.sub(r"\s+", " ", m.group("core"))
     mod = m.group("mod") or ""
     label = canonical(core) if core in ("FM", "PM") else title_case(core)
-    return Title(m.start("core") if not FORMER.search(mod) else m.start(), m.end(), label, canonical(core),
-                 bool(FORMER.search(mod)), bool(m.group("plural")))
+    former = FORMER.search(mod) is not None \
+        or _FORMER_BEFORE.search(text, max(0, m.start() - 40), m.start()) is not None
+    return Title(m.start("core") if not former else m.start(), m.end(), label, canonical(core), former,
+                 bool(m.group("plural")))
 
 
 def title_at(text: str, begin: int, end: int) -> Title | None:

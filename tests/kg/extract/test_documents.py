@@ -58,3 +58,9 @@ def test_photo_captions_give_people_but_never_events(doc: Callable[..., object])
                             "agreement in Buenos Aires. Photo: Staff",), day="Tuesday 5 April 2022")
     assert {"Gabriel Boric", "Alberto Fernández"} <= set(d.mentions.persons)   # type: ignore[attr-defined]
     assert not any(e.type == "AgreementSigning" for e in d.events.values())  # type: ignore[attr-defined]
+
+
+def test_a_quote_in_single_marks(found: Callable[..., Findings]) -> None:
+    f = found("ACCRA — Ghana's President Nana Akufo-Addo met Togo's president on Friday. 'We are brothers,' "
+              "Akufo-Addo said.")
+    assert [(q.speaker, q.text.text) for q in f.quotes] == [("Nana Akufo-Addo", "We are brothers")]

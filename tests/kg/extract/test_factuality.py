@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from kg import gazetteer as gz
 from kg.graph import build_article_graph
 from kg.iris import Minter
@@ -69,3 +71,24 @@ def test_an_event_named_but_not_reported_is_an_event_mention_in_the_graph(found:
         assert (node, iri(DIP.mentionedType), iri(DIP.Visit)) in triples
     asserted_nodes = {s for s, p, o in triples if p == iri(RDF.type) and o == iri(DIP.AgreementSigning)}
     assert all((n, iri(DIP.factuality), iri(DIP.Asserted)) in triples for n in asserted_nodes)
+
+
+@pytest.mark.parametrize("later", [
+    "The Lao prime minister will visit Hanoi.",                            # a modal
+    "Officials prepared for an upcoming summit of the two leaders.",       # a word before the noun
+])
+def test_one_sign_of_a_plan_is_enough(found: Callable[..., Findings], asserted: Events, later: str) -> None:
+    f = found(f"HANOI — Vietnam and Laos signed a trade pact on Friday. {later}")
+    assert asserted(f) == [("AgreementSigning", ["LAO", "VNM"])]
+
+
+def test_a_clause_of_so_long_after_is_an_earlier_occasion(found: Callable[..., Findings], asserted: Events) -> None:
+    f = found("ACCRA — Ghana's president met Togo's president in Accra on Friday, two years after they signed a "
+              "border pact.")
+    assert asserted(f) == [("Meeting", ["GHA", "TGO"])]
+
+
+def test_a_decision_after_a_word_of_planning_is_still_taken(found: Callable[..., Findings], asserted: Events) -> None:
+    f = found("BRUSSELS — EU foreign ministers, urged to act for months, decided on Monday to impose sanctions on "
+              "Belarus.", day="Tuesday 7 March 2023")
+    assert ("Sanction", ["BLR", "EU"]) in asserted(f)

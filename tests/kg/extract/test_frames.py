@@ -54,3 +54,8 @@ def test_bilateral_talks_are_one_event_per_pair_of_leaders(found: Callable[..., 
               "the same day Macron met Italian Prime Minister Giorgia Meloni.")
     meetings = sorted(tuple(sorted(p.ref for p in e.participants)) for e in f.events if e.type == "Meeting")
     assert meetings == [("Emmanuel Macron", "Giorgia Meloni"), ("Emmanuel Macron", "Olaf Scholz")]
+
+
+def test_a_news_agency_named_as_a_party_takes_no_part(found: Callable[..., Findings]) -> None:
+    f = found("NAIROBI — The Ghana News Agency and the Kenyan president held talks in Nairobi on Friday.")
+    assert all(p.kind != "organization" for e in f.events for p in e.participants)

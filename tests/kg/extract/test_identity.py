@@ -72,3 +72,15 @@ def test_the_same_occasion_reported_twice_is_one_event(found: Callable[..., Find
               day="Saturday 4 March 2023")
     meetings = [e for e in f.events if e.type in ("Meeting", "Summit") and e.factuality == "asserted"]
     assert len(meetings) == 1
+
+
+def test_a_state_after_the_name_is_the_persons(found: Callable[..., Findings]) -> None:
+    f = found("ACCRA — President Faure Gnassingbe of Togo met Ghana's president on Friday.")
+    assert _people(f)["Faure Gnassingbe"].country == "TGO"
+
+
+def test_a_former_office_is_no_office_held(found: Callable[..., Findings]) -> None:
+    for body in ("ACCRA — Former Togolese president Kofi Mensah met Ghana's president on Friday.",
+                 "ACCRA — Kofi Mensah, a former president of Togo, met Ghana's president on Friday."):
+        office = _people(found(body))["Kofi Mensah"].office
+        assert office is not None and office.former
