@@ -27,6 +27,9 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("’", "'")
 
 
+_KEYS: dict[str, tuple[str, bool]] = {}       # a token's text -> its key and whether it is capitalised
+
+
 class Token:
     """A word or punctuation mark; ``key`` is its folded form for lookups."""
 
@@ -34,8 +37,12 @@ class Token:
 
     def __init__(self, begin: int, end: int, text: str) -> None:
         self.begin, self.end, self.text = begin, end, text
-        self.key = fold(text.rstrip(".")) if len(text) > 1 else fold(text)
-        self.is_cap = text[:1].isupper()
+        info = _KEYS.get(text)
+        if info is None:
+            if len(_KEYS) > 200_000:
+                _KEYS.clear()                           # names and numbers never repeat: keep the table small
+            info = _KEYS[text] = (fold(text.rstrip(".")) if len(text) > 1 else fold(text), text[:1].isupper())
+        self.key, self.is_cap = info
 
     def __repr__(self) -> str:
         return f"Token({self.begin}, {self.end}, {self.text!r})"
@@ -64,20 +71,19 @@ class Sentence:
 
 
 def tokenize(text: str, begin: int, end: int) -> list[Token]:
-    out = []
+    out: list[Token] = []
+    append = out.append
     for m in _TOKEN.finditer(text, begin, end):
-        tok = m.group(0)
-        b, e = m.start(), m.end()
+        tok = m.group()
+        b, e = m.span()
         if len(tok) > 2 and tok[-2] in "’'" and tok[-1] in "sS":
-            out.append(Token(b, e - 2, tok[:-2]))
-            out.append(Token(e - 2, e, tok[-2:]))        # the possessive: "Berg’s" -> "Berg", "’s"
-            continue
-        # A trailing full stop belongs to the token only for abbreviations and initials.
-        if tok.endswith(".") and len(tok) > 1 and not _keeps_stop(tok):
-            out.append(Token(b, e - 1, tok[:-1]))
-            out.append(Token(e - 1, e, "."))
-            continue
-        out.append(Token(b, e, tok))
+            append(Token(b, e - 2, tok[:-2]))
+            append(Token(e - 2, e, tok[-2:]))            # the possessive: "Berg’s" -> "Berg", "’s"
+        elif tok[-1] == "." and len(tok) > 1 and not _keeps_stop(tok):
+            append(Token(b, e - 1, tok[:-1]))             # a full stop belongs to abbreviations and initials only
+            append(Token(e - 1, e, "."))
+        else:
+            append(Token(b, e, tok))
     return out
 
 
