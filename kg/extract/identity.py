@@ -25,7 +25,7 @@ from kg.extract.mentions import (
     new_person,
     office_term,
 )
-from kg.extract.text import fold
+from kg.extract.text import CAPTION, fold
 from kg.extract.titles import HEAD_OF_STATE_OR_GOVERNMENT, Title, canonical
 from kg.model import Span
 
@@ -299,11 +299,25 @@ def _context_countries(doc: Doc) -> None:
             places = {m.country for m in mentions.by_sentence[i] if m.kind == "place" and m.country and m.start < at}
             if len(places) == 1:
                 info.country = places.pop()
+        if info.country is None and not places and _in_lead(doc, i):
+            info.country = _dateline_country(doc)
         if info.country is not None:
             for lst in mentions.by_sentence:
                 for m in lst:
                     if m.kind == "person" and m.ref == info.key:
                         m.country = info.country
+
+
+def _in_lead(doc: Doc, i: int) -> bool:
+    """Sentence ``i`` is the first of the story, the one the dateline heads."""
+    return doc.sentences[i].paragraph == 0 and all(s.paragraph != 0 for s in doc.sentences[:i])
+
+
+def _dateline_country(doc: Doc) -> str | None:
+    """The state of the place the reader split off as the dateline: the lead sentence's place, as if still in it."""
+    line = doc.article.dateline
+    entry = doc.gaz.place(line.text) if line is not None else None
+    return entry.country if entry is not None else None
 
 
 # -- references by office ----------------------------------------------------------------------
@@ -400,8 +414,10 @@ def last_subject(doc: Doc, before: int) -> str | None:
     fallback = None
     object_before = patterns.rx("object_before")
     text = doc.text
-    for lst in reversed(doc.mentions.by_sentence):
-        for m in reversed(lst):
+    for i in range(len(doc.mentions.by_sentence) - 1, -1, -1):
+        if doc.sentences[i].paragraph == CAPTION:
+            continue                       # captions come after the story in sentence order, and describe a photo
+        for m in reversed(doc.mentions.by_sentence[i]):
             if m.kind != "person" or m.start >= before or doc.quoted(m.start):
                 continue
             if fallback is None:

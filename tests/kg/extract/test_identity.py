@@ -4,7 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kg import gazetteer as gz
+from kg.extract import findings
+from kg.extract.doc import Doc
 from kg.graph import build_article_graph
+from kg.identity import article_key
 from kg.iris import Minter
 from kg.model import Findings
 
@@ -21,7 +24,7 @@ def test_a_given_name_alone_never_mints_a_global_person(found: Callable[..., Fin
     assert all(" " not in p.name for p in local)
     minter = Minter()
     triples = build_article_graph(f, minter, gaz)
-    article = f"<{minter.article(f.article.text)}>"[:-1]
+    article = f"<{minter.article(article_key(f.article))}>"[:-1]
     for p in local:
         assert not any(s.startswith(f"<{minter.person(p.key)}") for s, _, _ in triples)
         assert any(s.startswith(article + "#person-") for s, _, _ in triples)
@@ -84,3 +87,20 @@ def test_a_former_office_is_no_office_held(found: Callable[..., Findings]) -> No
                  "ACCRA — Kofi Mensah, a former president of Togo, met Ghana's president on Friday."):
         office = _people(found(body))["Kofi Mensah"].office
         assert office is not None and office.former
+
+
+def test_an_official_of_no_stated_state_in_the_lead_is_of_the_datelines_state(found: Callable[..., Findings]) -> None:
+    f = found("NAIROBI — Acting Foreign Minister Otieno Wekesa and his Ugandan counterpart Grace Atim held talks on "
+              "Monday about the border.")
+    people = {p.key: p.country for p in f.persons}
+    assert people["Otieno Wekesa"] == "KEN"
+    later = found("NAIROBI — The talks went on.\n\nActing Foreign Minister Otieno Wekesa spoke to the press on Monday.")
+    assert {p.key: p.country for p in later.persons}.get("Otieno Wekesa") is None   # the dateline heads the lead only
+
+
+def test_a_photo_caption_is_never_what_a_pronoun_stands_for(doc: Callable[..., Doc]) -> None:
+    caption = "Prime Minister Jonas Berg and President Amara Diallo at the palace on Monday."
+    d = doc(f"{caption}\n\nPresident Amara Diallo of Guinea received Prime Minister Jonas Berg of Sweden on Monday.\n\n"
+            "Berg thanked his host. Diallo closed the meeting. \"That will do,\" he said.", captions=(caption,))
+    f = findings(d, 0.5)
+    assert [q.speaker for q in f.quotes] == ["Amara Diallo"]
