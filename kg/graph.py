@@ -276,8 +276,9 @@ class _Builder:
     def event_list(self) -> None:
         add, a = self.add, self.a
         for n, e in enumerate(self.f.events, 1):
+            # IRIs numbered in the article's order (#event-1, ...); the findings refer to events by id.
             key = e.id or str(n)
-            node = self.local("event", key)
+            node = self.local("event", n)
             kind = EVENT_CLASSES.get(e.type, _DIP.DiplomaticEvent)
             add((node, _DIP.factuality, FACTUALITY[e.factuality]))
             if e.factuality != "asserted":
@@ -291,7 +292,7 @@ class _Builder:
             add((node, _RDF.type, kind))
             self.events[key] = node
             for k, p in enumerate(e.participants, 1):
-                self.participation(node, f"{key}-{k}", p)
+                self.participation(node, f"{n}-{k}", p)
             if e.date is not None:
                 add((node, _DIP.eventDate, literal(e.date)))
                 add((node, _DIP.datePrecision, PRECISION.get(e.date_precision, _DIP.DayPrecision)))
