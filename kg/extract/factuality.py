@@ -38,6 +38,9 @@ def assign_factuality(doc: Doc) -> Doc:
 
 
 def factuality(doc: Doc, frame: Frame) -> Factuality:
+    governing = _governing_frame(doc, frame)
+    if governing is not None:
+        return factuality(doc, governing)
     own = own_text(doc, frame)
     before = own[:frame.trigger.begin - frame.span.begin]
     words = [w.casefold() for w in _WORD.findall(before)]
@@ -48,6 +51,24 @@ def factuality(doc: Doc, frame: Frame) -> Factuality:
     if _background(doc, frame, own):
         return "background"
     return "asserted"
+
+
+_ELIDED = re.compile(r"\s*(?:and|or|but)\s+(?:(?:then|later|also|finally|afterwards|on)\s+){0,2}"
+                     r"(?:to|into|onto|for|via)\b", re.IGNORECASE)
+
+
+def _governing_frame(doc: Doc, frame: Frame) -> Frame | None:
+    """The frame whose verb a conjunct with no verb of its own shares: in 'X flies to A, and then to the summit
+    in B' the summit is as planned as the flight."""
+    k = doc.clause_at(frame.trigger.begin, frame.sentence)
+    if k is None or doc.clauses[k].kind != "coordinate":
+        return None
+    c = doc.clauses[k]
+    if not _ELIDED.match(doc.text, c.begin - 1 if c.begin and doc.text[c.begin - 1] == " " else c.begin):
+        return None
+    earlier = [e for e in doc.events.values() if e.sentence == frame.sentence and e.trigger.kind == "verb"
+               and e.trigger.end <= c.begin]
+    return max(earlier, key=lambda e: e.trigger.begin, default=None)
 
 
 def own_text(doc: Doc, frame: Frame) -> str:

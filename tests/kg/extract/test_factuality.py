@@ -92,3 +92,11 @@ def test_a_decision_after_a_word_of_planning_is_still_taken(found: Callable[...,
     f = found("BRUSSELS — EU foreign ministers, urged to act for months, decided on Monday to impose sanctions on "
               "Belarus.", day="Tuesday 7 March 2023")
     assert ("Sanction", ["BLR", "EU"]) in asserted(f)
+
+
+def test_a_conjunct_with_no_verb_of_its_own_is_as_planned_as_the_verb_it_shares(found: Callable[..., Findings],
+                                                                                asserted: Events) -> None:
+    f = found("LIMA — Peru's president held talks with Chile's president in Lima on Friday. From Lima, the Chilean "
+              "president travels to Quito, and then to the regional summit in Bogota and the trade summit in Panama.")
+    assert asserted(f) == [("Meeting", ["CHL", "PER"])]
+    assert {e.factuality for e in f.events if e.type == "Summit"} <= {"planned"}
