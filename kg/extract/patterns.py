@@ -50,7 +50,10 @@ LISTS: dict[str, tuple[str, ...]] = {
     # Words before a nominal trigger that make it a plan: "ahead of the summit", "a proposed visit".
     "plan_noun": ("ahead of", "upcoming", "forthcoming", "next", "future", "planned", "proposed", "possible",
                   "potential", "would-be", "expected", "scheduled", "invitation to", "preparations for",
-                  "prepare for", "preparing for", "plans for", "called for", "calls for", "call for"),
+                  "prepare for", "preparing for", "plans for", "called for", "calls for", "call for",
+                  # what a programme or a document provides for has not happened yet
+                  "programme of", "program of", "schedule of", "calendar of", "timetable of", "timetable for",
+                  "provides for", "provide for", "envisages", "envisage", "foresees", "foresee"),
     # Verbs whose infinitive reports a decision taken, not a plan: "decided to recall".
     "decide": ("decided", "decides", "voted", "votes", "ordered", "orders", "moved", "resolved"),
     # Negation before a trigger in its clause.

@@ -100,3 +100,10 @@ def test_a_conjunct_with_no_verb_of_its_own_is_as_planned_as_the_verb_it_shares(
               "president travels to Quito, and then to the regional summit in Bogota and the trade summit in Panama.")
     assert asserted(f) == [("Meeting", ["CHL", "PER"])]
     assert {e.factuality for e in f.events if e.type == "Summit"} <= {"planned"}
+
+
+def test_what_a_programme_or_a_document_provides_for_has_not_happened(found: Callable[..., Findings],
+                                                                       asserted: Events) -> None:
+    f = found("OSLO — Norway and Iceland signed a fisheries agreement in Oslo on Friday. The accord sets out a "
+              "programme of meetings between the two fisheries ministries, and it provides for visits by inspectors.")
+    assert asserted(f) == [("AgreementSigning", ["ISL", "NOR"])]
