@@ -125,6 +125,8 @@ def _planned(doc: Doc, frame: Frame, words: list[str], own: str) -> bool:
 
 def _background(doc: Doc, frame: Frame, own: str) -> bool:
     t = frame.trigger
+    if t.kind == "noun" and patterns.rx("origin").search(doc.text, max(frame.span.begin, t.begin - 80), t.begin):
+        return True                                    # "flew in from the summit in B": an occasion already over
     news = doc.news_date[0] if doc.news_date else doc.article.published
     if frame.date is not None and news is not None and frame.date < news - NEWS_SPAN \
             and not (frame.precision != "day" and (frame.date.year, frame.date.month) == (news.year, news.month)):

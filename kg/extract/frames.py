@@ -346,12 +346,19 @@ def _place(doc: Doc, s: Sentence, t: Trigger, begin: int, end: int, holes: list[
         n = token_index(s, m.start)
         if n - last > NEAR_PLACE:
             continue                                   # too far from the trigger to say where it happened
-        if _governing_preposition(toks, n, 0) in _LOCATIVE:
+        if _governing_preposition(toks, n, 0) in _LOCATIVE and not _in_origin(toks, last, n):
             places.append(m)
     if not places:
         return None
     cities = [p for p in places if p.country is not None]
     return (cities or places)[0]
+
+
+def _in_origin(toks: list[Token], trigger: int, n: int) -> bool:
+    """Whether token ``n`` is in a 'from' phrase after the trigger that no 'to' closes: where a traveller came from
+    ('flew in from the summit in B'), not where the event is."""
+    keys = [tok.key for tok in toks[trigger:n]]
+    return "from" in keys and not any(k in ("to", "into", "for") for k in keys[len(keys) - keys[::-1].index("from"):])
 
 
 _SHIFT = {"next": 1, "following": 1, "after": 1, "previous": -1, "before": -1}

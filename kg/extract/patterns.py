@@ -66,6 +66,10 @@ LISTS: dict[str, tuple[str, ...]] = {
              r"december)", r"previous(?:ly)?", r"(?:days|weeks|months|years|decades)\s+(?:earlier|before)", r"ago",
              r"earlier\s+this\s+(?:year|month)", r"in\s+the\s+past", r"had\s+(?:already|previously|earlier|once)",
              r"since\s+then", r"(?:has|have)\s+(?:twice|already|repeatedly|previously|several\s+times|often)"),
+    # Verbs of travel whose 'from' names where the traveller comes from: "flew in from the summit".
+    "travel_from": ("flew", "flown", "flies", "fly", "flying", "came", "comes", "coming", "arrived", "arrives",
+                    "arriving", "returned", "returns", "returning", "back", "travelled", "traveled", "travelling",
+                    "traveling", "headed", "heading", "fresh", "straight", "continued", "continuing", "went", "goes"),
     # Where the subject matter of a trigger's clause begins: "talks on Ukraine", "a call about Gaza".
     "topic_prep": ("on", "about", "over", "regarding", "concerning", "discussing", "to discuss", "amid", "following",
                    "in response to", "in retaliation for", "because of", "due to", "for its role", "ahead of",
@@ -114,6 +118,9 @@ TEMPLATES: dict[str, str] = {
     "collective": r"\b(?:{collective})\b",
     "attendance": r"\b(?:{attendance})\b",
     "past": r"\b(?:{past})\b",
+    # A noun trigger as the place a traveller comes from, right before it: "returning from a visit to".
+    "origin": r"\b(?:{travel_from})\s+(?:(?:in|back|on|home|directly|here|there)\s+)?from\s+"
+              r"(?:[\w’'-]+\s+){{0,6}}$",
     "topic_prep": r"\b(?:{topic_prep})\b",
     # After a closing quotation mark: '," X said', '," X, an adviser to ..., wrote'; or '," said X'.
     "quote_after_name": r"^\s*[,—–-]?\s*(?P<who>[^,.;:“”\"]{{1,80}}?)(?:\s*,[^.;“”\"]{{1,140}},)?"

@@ -107,3 +107,12 @@ def test_what_a_programme_or_a_document_provides_for_has_not_happened(found: Cal
     f = found("OSLO — Norway and Iceland signed a fisheries agreement in Oslo on Friday. The accord sets out a "
               "programme of meetings between the two fisheries ministries, and it provides for visits by inspectors.")
     assert asserted(f) == [("AgreementSigning", ["ISL", "NOR"])]
+
+
+def test_the_occasion_a_traveller_comes_from_is_over_and_not_where_they_are(found: Callable[..., Findings],
+                                                                             asserted: Events) -> None:
+    f = found("LOME — Togo's president received Ghana's president in Lome on Friday. The Ghanaian president flew in "
+              "from the regional summit in Abuja, and returned from a state visit to Kenya last month.")
+    events = asserted(f)
+    assert ("Visit", ["GHA", "TGO"]) in events
+    assert not any(t == "Summit" or "NGA" in parties or "KEN" in parties for t, parties in events)
