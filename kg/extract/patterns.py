@@ -63,7 +63,8 @@ LISTS: dict[str, tuple[str, ...]] = {
     # Words that set what follows in the past, before the news.
     "past": (r"last\s+(?:week|month|year|summer|spring|autumn|winter|time|monday|tuesday|wednesday|thursday|friday|"
              r"saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|"
-             r"december)", r"previous(?:ly)?", r"(?:days|weeks|months|years|decades)\s+(?:earlier|before)", r"ago",
+             r"december)", r"previous(?:ly)?", r"(?:days|weeks|months|years|decades)\s+(?:earlier|before)",
+             r"had\s+(?:[\w’'-]+\s+){0,5}?(?:a|an|one)\s+(?:day|week|month|year)\s+(?:earlier|before)", r"ago",
              r"earlier\s+this\s+(?:year|month)", r"in\s+the\s+past", r"had\s+(?:already|previously|earlier|once)",
              r"since\s+then", r"(?:has|have)\s+(?:twice|already|repeatedly|previously|several\s+times|often)"),
     # Verbs of travel whose 'from' names where the traveller comes from: "flew in from the summit".

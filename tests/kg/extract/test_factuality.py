@@ -116,3 +116,10 @@ def test_the_occasion_a_traveller_comes_from_is_over_and_not_where_they_are(foun
     events = asserted(f)
     assert ("Visit", ["GHA", "TGO"]) in events
     assert not any(t == "Summit" or "NGA" in parties or "KEN" in parties for t, parties in events)
+
+
+def test_what_had_happened_a_day_before_the_news_is_background(found: Callable[..., Findings],
+                                                                asserted: Events) -> None:
+    f = found("NAIROBI — Kenya's president spoke by telephone with Tanzania's president on Sunday. The Kenyan "
+              "president had arrived in Kampala a day earlier for a regional forum.")
+    assert asserted(f) == [("PhoneCall", ["KEN", "TZA"])]
