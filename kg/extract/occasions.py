@@ -139,8 +139,8 @@ def _filled(doc: Doc, frame: Frame, earlier: list[Frame], frames: list[Frame]) -
         actors = _add(frame.actors, list(same.actors))      # "the talks": the talks already reported
     elif definite and earlier and not plural and frame.type == "Meeting":
         return None                                         # "the meeting" after a summons: the summons again
-    elif _owned_by_other(doc, frame):
-        return None                                         # "the vessel's visit": not an actor's
+    elif _owned_by_other(doc, frame) or _relative_of_other(doc, frame):
+        return None                                         # "the vessel's visit", "officers who arrived"
     elif plural or definite or doc.from_lead(frame.sentence) <= 1 and earlier or noun[:1].isupper() \
             or doc.from_lead(frame.sentence) == 0 and not earlier and frame.actors and not _unknown_party(doc, frame) \
             and not _other_subject(doc, frame):
@@ -182,6 +182,19 @@ def _unknown_party(doc: Doc, frame: Frame) -> bool:
             return True
         first = False
     return False
+
+
+def _relative_of_other(doc: Doc, frame: Frame) -> bool:
+    """A verb trigger in a relative clause that describes something that is no actor: 'the officers who arrived'."""
+    t = frame.trigger
+    k = doc.clause_at(t.begin, frame.sentence)
+    if t.kind != "verb" or frame.actors or k is None or doc.clauses[k].kind != "relative":
+        return False
+    s = doc.sentences[frame.sentence]
+    head = next((tok for tok in reversed(s.tokens) if tok.end <= doc.clauses[k].begin and tok.text != ","), None)
+    known = any(m.start <= head.begin < m.stop for m in doc.mentions.by_sentence[frame.sentence]) if head else True
+    common = head is not None and (head.text[:1].islower() or head.begin == s.begin)   # a sentence's first word
+    return common and not known and head.key not in patterns.words("actor_noun")
 
 
 def _other_subject(doc: Doc, frame: Frame) -> bool:

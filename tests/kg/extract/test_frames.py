@@ -59,3 +59,10 @@ def test_bilateral_talks_are_one_event_per_pair_of_leaders(found: Callable[..., 
 def test_a_news_agency_named_as_a_party_takes_no_part(found: Callable[..., Findings]) -> None:
     f = found("NAIROBI — The Ghana News Agency and the Kenyan president held talks in Nairobi on Friday.")
     assert all(p.kind != "organization" for e in f.events for p in e.participants)
+
+
+def test_a_trigger_said_of_something_that_is_no_actor_takes_no_parties_from_context(found: Callable[..., Findings],
+                                                                                     asserted: Events) -> None:
+    f = found("BERLIN — Germany summoned Poland's ambassador on Monday over an attack on its consulate in Gdansk. "
+              "Firefighters who arrived at the building put out the blaze, the ministry said.")
+    assert asserted(f) == [("Protest", ["DEU", "POL"])]
