@@ -88,14 +88,27 @@ def _merge_known(doc: Doc) -> None:
 def _same_office_holder(doc: Doc, info: PersonInfo, mine: list[str]) -> PersonInfo | None:
     day = doc.article.published
     office = info.title.office if info.title is not None else None
-    found = {t.person for t in doc.gaz.office_terms
+    found = {t.person for t in _by_surname(doc.gaz).get(mine[-1], ())
              if (t.office == office or t.title == office) and (day is None or t.holds_on(day))
-             and (info.country is None or t.of == info.country)
-             and _words(t.person)[-1:] == mine[-1:] and _words(t.person)[0][:1] == mine[0][:1]}
+             and (info.country is None or t.of == info.country) and _words(t.person)[0][:1] == mine[0][:1]}
     if len(found) != 1:
         return None
     key = found.pop()
     return doc.mentions.persons.get(key) or _known_person(doc, key)
+
+
+_SURNAMES: dict[int, tuple[gz.Gazetteer, dict[str, tuple[gz.OfficeTerm, ...]]]] = {}
+
+
+def _by_surname(gaz: gz.Gazetteer) -> dict[str, tuple[gz.OfficeTerm, ...]]:
+    """The gazetteer's office terms by the last word of the holder's name (built once per gazetteer object)."""
+    hit = _SURNAMES.get(id(gaz))
+    if hit is None or hit[0] is not gaz:
+        out: dict[str, list[gz.OfficeTerm]] = {}
+        for t in gaz.office_terms:
+            out.setdefault(_words(t.person)[-1], []).append(t)
+        hit = _SURNAMES[id(gaz)] = (gaz, {k: tuple(v) for k, v in out.items()})
+    return hit[1]
 
 
 _HOLDERS: dict[int, tuple[gz.Gazetteer, dict[str, tuple[tuple[str, str], ...]]]] = {}
