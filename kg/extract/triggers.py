@@ -107,6 +107,7 @@ def rule(rule_id: str) -> Rule | None:
 
 # Words that may come before the first word of an actor: "received the Chilean president".
 _DETERMINERS = frozenset({"the", "his", "her", "its", "their"})
+_ARTICLES = frozenset({"a", "an", "another", "every", "each"})
 
 
 def _match(rule: Rule, toks: list[Token], k: int, actors: set[int]) -> int | None:
@@ -171,6 +172,9 @@ def find_triggers(doc: Doc) -> Doc:
                 k += 1
                 continue
             end, r = best
+            if r.kind == "verb" and k > 0 and toks[k - 1].key in _ARTICLES and not toks[k].key.endswith("ing"):
+                k = end                   # "a sign that ...": the verb's form used as a noun ("a signing" is one)
+                continue
             if r.type != "@stop" and not doc.quoted(toks[k].begin):
                 # "to visit", "to call": a noun of the lexicon after "to" is the verb of an infinitive.
                 kind = "verb" if k > 0 and toks[k - 1].key == "to" else r.kind

@@ -52,3 +52,12 @@ def test_paraphrases_of_the_main_event_are_found(found: Callable[..., Findings],
 def test_a_phrase_that_only_looks_like_a_trigger_is_none(found: Callable[..., Findings], asserted: Events) -> None:
     f = found("Brazil pressed Peru and Chile on Friday to sign up to its climate goal.", day="Saturday 4 March 2023")
     assert asserted(f) == []
+
+
+def test_a_verb_of_the_lexicon_after_an_indefinite_article_is_a_noun(found: Callable[..., Findings],
+                                                                      asserted: Events) -> None:
+    f = found("OSLO — Norway's prime minister met Sweden's prime minister in Oslo on Friday. Hours before, the "
+              "Swedish government named a new envoy, a sign that it wants closer ties.")
+    assert asserted(f) == [("Meeting", ["NOR", "SWE"])]
+    g = found("ACCRA — Ghana and Togo held a signing ceremony for a border agreement in Accra on Friday.")
+    assert ("AgreementSigning", ["GHA", "TGO"]) in asserted(g)
