@@ -42,6 +42,8 @@ def build_frames(doc: Doc) -> Doc:
 def _frame(doc: Doc, t: Trigger) -> Frame | None:
     i = t.sentence
     s = doc.sentences[i]
+    if t.kind == "noun" and patterns.rx("discussed").search(doc.text, max(s.begin, t.begin - 60), t.begin):
+        return None                    # "they discussed the stalled talks": what was talked about, not an event
     k = doc.clause_at(t.begin, i)
     clause = doc.clauses[k] if k is not None else None
     begin, end = (clause.begin, clause.end) if clause is not None else (s.begin, s.end)

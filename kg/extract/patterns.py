@@ -67,6 +67,9 @@ LISTS: dict[str, tuple[str, ...]] = {
              r"had\s+(?:[\w’'-]+\s+){0,5}?(?:a|an|one)\s+(?:day|week|month|year)\s+(?:earlier|before)", r"ago",
              r"earlier\s+this\s+(?:year|month)", r"in\s+the\s+past", r"had\s+(?:already|previously|earlier|once)",
              r"since\s+then", r"(?:has|have)\s+(?:twice|already|repeatedly|previously|several\s+times|often)"),
+    # Verbs whose object is what was talked about: "discussed the stalled talks".
+    "discuss": ("discussed", "discussing", "discuss", "discusses", "reviewed", "reviewing", "review", "reviews",
+                "talked about", "spoke about", "touched on", "addressed", "assessed", "evaluated"),
     # Verbs of travel whose 'from' names where the traveller comes from: "flew in from the summit".
     "travel_from": ("flew", "flown", "flies", "fly", "flying", "came", "comes", "coming", "arrived", "arrives",
                     "arriving", "returned", "returns", "returning", "back", "travelled", "traveled", "travelling",
@@ -119,6 +122,9 @@ TEMPLATES: dict[str, str] = {
     "collective": r"\b(?:{collective})\b",
     "attendance": r"\b(?:{attendance})\b",
     "past": r"\b(?:{past})\b",
+    # A noun trigger as the object of a verb of discussion, with no preposition or clause break between.
+    "discussed": r"\b(?:{discuss})\s+(?:(?!(?:during|at|in|on|before|after|ahead|with|by|when|while|as)\b)"
+                 r"[\w’'-]+\s+){{0,5}}$",
     # A noun trigger as the place a traveller comes from, right before it: "returning from a visit to".
     "origin": r"\b(?:{travel_from})\s+(?:(?:in|back|on|home|directly|here|there)\s+)?from\s+"
               r"(?:[\w’'-]+\s+){{0,6}}$",

@@ -66,3 +66,11 @@ def test_a_trigger_said_of_something_that_is_no_actor_takes_no_parties_from_cont
     f = found("BERLIN — Germany summoned Poland's ambassador on Monday over an attack on its consulate in Gdansk. "
               "Firefighters who arrived at the building put out the blaze, the ministry said.")
     assert asserted(f) == [("Protest", ["DEU", "POL"])]
+
+
+def test_an_event_noun_that_was_talked_about_is_no_event(found: Callable[..., Findings], asserted: Events) -> None:
+    f = found("PARIS — France's president spoke by telephone with Germany's chancellor on Friday. The two leaders "
+              "also discussed the stalled fisheries talks and reviewed the planned summit.")
+    assert asserted(f) == [("PhoneCall", ["DEU", "FRA"])]
+    g = found("PARIS — France's president discussed energy during talks with Germany's chancellor on Friday.")
+    assert asserted(g) == [("Meeting", ["DEU", "FRA"])]
