@@ -10,6 +10,8 @@ from kg.extract import patterns
 from kg.extract.doc import Doc, Mention
 from kg.extract.text import Sentence, Token
 
+_FORMER = re.compile(r"\b(?:former|ex)[\s-]+$", re.IGNORECASE)
+
 
 def token_index(s: Sentence, offset: int) -> int:
     """The index of the first token of ``s`` that begins at or after ``offset``."""
@@ -44,7 +46,10 @@ def _is_actor(doc: Doc, m: Mention, s: Sentence) -> bool:
         nxt = after[1:2]
         return bool(nxt) and (nxt[0].key in patterns.words("actor_noun") or _starts_person(doc, m.sentence, nxt[0]))
     if m.form in ("demonym", "demonyms"):
-        # "the Iranian president", "Turkish officials" name actors; "Palestinian independence" does not.
+        # "the Iranian president", "Turkish officials" name actors; "Palestinian independence" does not; nor does
+        # "the former Portuguese prime minister": one who no longer holds the office does not act for the state.
+        if _FORMER.search(text, max(0, m.start - 12), m.start):
+            return False
         return any(tok.key in patterns.words("actor_noun") or _starts_person(doc, m.sentence, tok)
                    for tok in after[:2]) or m.form == "demonyms"
     return True

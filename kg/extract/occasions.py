@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import replace
 
 from kg.extract import patterns
-from kg.extract.actors import dateline, is_actor
+from kg.extract.actors import is_actor
 from kg.extract.doc import Actor, Doc, Frame
 from kg.extract.factuality import NEWS_SPAN
 from kg.extract.frames import visit_roles
@@ -65,8 +65,8 @@ def main_pair(doc: Doc) -> list[str]:
             continue
         weight = 3 if s.paragraph == -1 else 2 if doc.from_lead(i) == 0 else 1
         for m in doc.mentions.by_sentence[i]:
-            if m.kind == "place" or not m.country or dateline(doc, m):
-                continue
+            if m.kind == "place" or not m.country or not is_actor(doc, m, s):
+                continue                   # the dateline, "Russia's invasion", "the former Ruritanian premier"
             if m.kind == "org" and (org := doc.mentions.orgs.get(m.ref)) is not None and org.kind == "international":
                 continue
             score[m.country] += weight

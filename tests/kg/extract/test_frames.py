@@ -74,3 +74,10 @@ def test_an_event_noun_that_was_talked_about_is_no_event(found: Callable[..., Fi
     assert asserted(f) == [("PhoneCall", ["DEU", "FRA"])]
     g = found("PARIS — France's president discussed energy during talks with Germany's chancellor on Friday.")
     assert asserted(g) == [("Meeting", ["DEU", "FRA"])]
+
+
+def test_a_nationality_of_a_former_office_names_no_party(found: Callable[..., Findings], asserted: Events) -> None:
+    f = found("HAVANA — United Nations Secretary-General Antonio Guterres held talks with Cuban President Miguel "
+              "Diaz-Canel on Monday. The trip brought the former Portuguese prime minister back to Cuba.",
+              min_confidence=0.0)
+    assert not any("PRT" in parties for _, parties in asserted(f))
