@@ -132,7 +132,7 @@ def _signed(doc: Doc, e: Frame, parties: list[str], out: list[FoundAgreement]) -
         out.append(FoundAgreement(kind, parties, span, e.id, title=title, subject=subject, subjects=subjects,
                                   confidence=0.9 if title or subject else 0.8))
     out.extend(_coordinated(doc, e, parties, m, out))
-    out.extend(_further(text, sentences, e, parties, m, out))
+    out.extend(_further(doc, e, parties, m, out))
     out.extend(_listed(doc, e, parties, out))
 
 
@@ -204,11 +204,12 @@ def _declaration(text: str, s: Sentence) -> re.Match[str] | None:
     return next((d for d in _NAMED.finditer(text, s.begin, s.end) if d.group("name").endswith("Declaration")), None)
 
 
-def _further(text: str, sentences: list[Sentence], e: Frame, parties: list[str], first: re.Match[str],
+def _further(doc: Doc, e: Frame, parties: list[str], first: re.Match[str],
              found: list[FoundAgreement]) -> list[FoundAgreement]:
     """Other documents the same signing names as new ones: '..., and the two ministries signed an accord on
     water'; 'at the same ceremony, the other two states signed a separate memorandum'."""
     out: list[FoundAgreement] = []
+    text, sentences = doc.text, doc.sentences
     seen = {(a.kind, a.subject) for a in found if a.event == e.id}
     # The first mention is the primary sentence's first, so only what follows it there, and other sentences.
     primary = sentences[e.sentence]
@@ -217,7 +218,8 @@ def _further(text: str, sentences: list[Sentence], e: Frame, parties: list[str],
         for kind, m in _mentions(text, begin, end):
             if not _SIGNED_NEW.search(text, max(begin, m.start() - 40), m.start()):
                 continue
-            s = next(x for x in sentences if x.begin <= m.start() < x.end)
+            at = doc.sentence_at(m.start())
+            s = sentences[e.sentence if at is None else at]
             subject = _subject(text, s, m)
             if (kind, subject) in seen or _RATIFICATION.search(text[s.begin:m.start()]):
                 continue

@@ -213,6 +213,7 @@ class Doc:
     _begins: list[int] = field(default_factory=list)
     _opens: list[int] = field(default_factory=list)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)   # what stages compute once per document
+    _lead: tuple[int, int] = (-1, 0)                  # (triggers counted, the lead paragraph)
     _order: list[int] = field(default_factory=list)
     _next_id: int = 0
 
@@ -260,8 +261,10 @@ class Doc:
     @property
     def lead(self) -> int:
         """The story's first paragraph: the first that reports an event (page furniture may come before it)."""
-        return min((self.sentences[t.sentence].paragraph for t in self.triggers
-                    if self.sentences[t.sentence].paragraph >= 0), default=0)
+        if self._lead[0] != len(self.triggers):    # triggers are only ever appended: their count dates this
+            self._lead = (len(self.triggers), min((self.sentences[t.sentence].paragraph for t in self.triggers
+                                                   if self.sentences[t.sentence].paragraph >= 0), default=0))
+        return self._lead[1]
 
     def from_lead(self, i: int) -> int:
         """How many paragraphs sentence ``i`` comes after the lead (negative for the headline and captions)."""

@@ -27,15 +27,18 @@ _ROLES = {"AgreementSigning": "signatory", "JointStatement": "speaker"}
 def merge_occasions(doc: Doc) -> Doc:
     doc.main_pair = main_pair(doc)
     frames = sorted(doc.events.values(), key=lambda e: (e.span.begin, e.trigger.begin))
+    by_sentence: dict[int, list[Frame]] = {}
+    for frame in frames:
+        by_sentence.setdefault(frame.sentence, []).append(frame)
     complete: list[Frame] = []
     groups: list[Frame] = []
     for frame in frames:
-        if frame.factuality != "asserted" or _signed_document(frame, frames):
+        if frame.factuality != "asserted" or _signed_document(frame, by_sentence[frame.sentence]):
             continue
         if not _enough(frame) and (_collective(doc, frame) or _body_only(doc, frame)):
             groups.append(frame)               # "leaders of the region met": its members are named elsewhere
             continue
-        filled = _filled(doc, frame, complete, frames)
+        filled = _filled(doc, frame, complete, by_sentence[frame.sentence])
         if filled is not None:
             complete.append(filled)
     merged = _attendance(doc, _merge(doc, complete))
@@ -83,12 +86,12 @@ def _enough(frame: Frame) -> bool:
     return len(frame.parties()) >= EVENT_TYPE_INFO[frame.type].parties
 
 
-def _signed_document(frame: Frame, frames: list[Frame]) -> bool:
+def _signed_document(frame: Frame, neighbours: list[Frame]) -> bool:
     """'signed a joint declaration': the declaration is the document of the signing, not an event of its own."""
     if frame.type != "JointStatement" or frame.trigger.kind != "noun":
         return False
-    return any(f.type == "AgreementSigning" and f.sentence == frame.sentence and f.trigger.end <= frame.trigger.begin
-               and f.span.begin <= frame.trigger.begin < f.span.end for f in frames)
+    return any(f.type == "AgreementSigning" and f.trigger.end <= frame.trigger.begin
+               and f.span.begin <= frame.trigger.begin < f.span.end for f in neighbours)
 
 
 def _collective(doc: Doc, frame: Frame) -> bool:
@@ -113,9 +116,9 @@ def _gathered(doc: Doc, frame: Frame, events: list[Frame]) -> Frame | None:
     return filled if _enough(filled) else None
 
 
-def _filled(doc: Doc, frame: Frame, earlier: list[Frame], frames: list[Frame]) -> Frame | None:
+def _filled(doc: Doc, frame: Frame, earlier: list[Frame], neighbours: list[Frame]) -> Frame | None:
     """The frame with enough parties, taken from context where the text refers to them; None when it names too
-    few and refers to no one."""
+    few and refers to no one. ``neighbours``: the frames of its sentence."""
     if _enough(frame):
         return frame
     role = _ROLES.get(frame.type, "participant")
@@ -128,10 +131,9 @@ def _filled(doc: Doc, frame: Frame, earlier: list[Frame], frames: list[Frame]) -
     plural = patterns.rx("plural_ref").search(text, frame.span.begin, t.begin) is not None \
         or _BETWEEN_THEM.match(text, t.end, frame.span.end) is not None \
         or re.match(r"\s*They\b", text[s.begin:s.begin + 6]) is not None
-    same = next((e for e in reversed(earlier) if _same_kind(e.type, frame.type)), None)
+    same = next((e for e in reversed(earlier) if _same_kind(e.type, frame.type)), None) if definite else None
     # A noun beside a fuller event of its sentence: "signed ... during a state visit".
-    mate = next((f for f in frames if f is not frame and f.sentence == frame.sentence and f.factuality == "asserted"
-                 and _enough(f)), None)
+    mate = next((f for f in neighbours if f is not frame and f.factuality == "asserted" and _enough(f)), None)
     actors: list[Actor] | None = None
     if mate is not None and t.kind == "noun":
         actors = _add(frame.actors, [Actor(a.kind, a.ref, a.country, role, a.distance) for a in mate.actors])

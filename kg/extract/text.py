@@ -1,8 +1,10 @@
 """Text units with offsets: tokens, quotations and sentences, all indexing ``Article.text``."""
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -205,3 +207,27 @@ def _sentence(text: str, begin: int, end: int, paragraph: int) -> Sentence:
         end -= 1
     tokens = tokenize(text, begin, end)
     return Sentence(begin, end, text[begin:end], paragraph, tokens, [t.begin for t in tokens])
+
+
+class Cover:
+    """Spans of a text, merged as they are added, so that whether an offset lies in one takes log time."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._begins: list[int] = []
+        self._ends: list[int] = []
+        for begin, end in spans:
+            self.add(begin, end)
+
+    def add(self, begin: int, end: int) -> None:
+        if begin >= end:
+            return
+        lo = bisect.bisect_left(self._ends, begin)      # the first span that ends at or after ``begin``
+        hi = bisect.bisect_right(self._begins, end)     # past the last span that begins at or before ``end``
+        if lo < hi:
+            begin, end = min(begin, self._begins[lo]), max(end, self._ends[hi - 1])
+        self._begins[lo:hi] = [begin]
+        self._ends[lo:hi] = [end]
+
+    def __contains__(self, offset: int) -> bool:
+        k = bisect.bisect_right(self._begins, offset) - 1
+        return k >= 0 and offset < self._ends[k]

@@ -19,7 +19,7 @@ from rdflib import Graph
 from kg.config import ONTOLOGY_DIR
 from kg.extract import patterns
 from kg.extract.doc import Doc, Frame, TopicHit
-from kg.extract.text import CAPTION, HEADLINE, Token, tokenize
+from kg.extract.text import CAPTION, HEADLINE, Cover, Token, tokenize
 from kg.model import EVENT_TYPE_INFO, Span
 from kg.namespaces import SKOS, TOPIC
 
@@ -55,8 +55,18 @@ def _keywords() -> tuple[dict[tuple[str, ...], str], int, dict[str, int]]:
     return table, max(len(k) for k in table), first
 
 
-def weigh(text: str, tokens: Sequence[Token], weight: float, masked: list[tuple[int, int]],
-          hits: dict[str, TopicHit], about: list[tuple[int, int]] | None = None) -> None:
+def _count(hit: TopicHit, word: str, weight: float) -> None:
+    """A word said again adds less: a name that repeats it ("the border police") is not a field. Only a word's
+    REPEATS heaviest weights count, so only those are kept."""
+    seen = hit.words.setdefault(word, [])
+    seen.append(weight)
+    seen.sort(reverse=True)
+    del seen[REPEATS:]
+    hit.weight = sum(sum(ws) for ws in hit.words.values())
+
+
+def weigh(text: str, tokens: Sequence[Token], weight: float, masked: Cover,
+          hits: dict[str, TopicHit], about: Cover | None = None) -> None:
     """Add ``weight`` to each topic whose words appear among ``tokens`` (of ``text``) outside ``masked``; words
     inside ``about`` spans count ``FULL``."""
     if not tokens:
@@ -74,15 +84,11 @@ def weigh(text: str, tokens: Sequence[Token], weight: float, masked: list[tuple[
             if concept is None:
                 continue
             start, stop = tokens[i].begin, tokens[j - 1].end
-            w = FULL if about and any(a <= start < b for a, b in about) else weight
-            if w > 0 and not any(a <= start < b for a, b in masked) and not CEREMONIAL.match(text, start) \
+            w = FULL if about is not None and start in about else weight
+            if w > 0 and start not in masked and not CEREMONIAL.match(text, start) \
                     and not FIGURATIVE.match(text, start):
                 hit = hits.setdefault(concept, TopicHit(concept))
-                word = " ".join(keys[i:j])
-                seen = hit.words.setdefault(word, [])
-                seen.append(w)
-                # A word said again adds less: a name that repeats it ("the border police") is not a field.
-                hit.weight = sum(sum(sorted(ws, reverse=True)[:REPEATS]) for ws in hit.words.values())
+                _count(hit, " ".join(keys[i:j]), w)
                 hit.spans.append(Span.of(text, start, stop))
             i = j - 1
             break
@@ -90,7 +96,7 @@ def weigh(text: str, tokens: Sequence[Token], weight: float, masked: list[tuple[
 
 
 def weigh_text(text: str, weight: float, hits: dict[str, TopicHit]) -> None:
-    weigh(text, tokenize(text, 0, len(text)), weight, [], hits)
+    weigh(text, tokenize(text, 0, len(text)), weight, Cover(), hits)
 
 
 def kept(hits: dict[str, TopicHit]) -> list[TopicHit]:
@@ -103,8 +109,8 @@ def find_topics(doc: Doc) -> Doc:
     if not asserted and not doc.agreements:
         return doc
     text, sents = doc.text, doc.sentences
-    masked = _masked(doc)
-    about = _subject_matter(doc, asserted)
+    masked = Cover(_masked(doc))
+    about = Cover(_subject_matter(doc, asserted))
     reporting = {e.sentence for e in asserted} | {doc.sentence_at(sp.begin) for e in asserted for sp in e.spans}
     background = {e.sentence for e in doc.events.values() if e.factuality != "asserted"} - reporting
     hits: dict[str, TopicHit] = {}
@@ -116,18 +122,17 @@ def find_topics(doc: Doc) -> Doc:
         covers = _COVERS.search(text, s.begin, s.end) \
             if i not in background and any(t.key.startswith(_COVERS_WORDS) for t in s.tokens) else None
         if listing and item:
-            about.append((s.begin, s.end))
+            about.add(s.begin, s.end)
         listing = covers is not None or s.text.rstrip().endswith(":") or listing and item
         if covers is not None:
-            about.append((covers.start(), s.end))
+            about.add(covers.start(), s.end)
         weight = _weight(doc, i, reporting, background)
         weigh(text, s.tokens, weight, masked, hits, about)
         for m in doc.mentions.in_sentence(i, "org"):
             entry = doc.gaz.organizations.get(m.ref)
             for concept in entry.topics if entry is not None else ():
                 hit = hits.setdefault(concept, TopicHit(concept))
-                hit.words.setdefault(m.ref, []).append(weight)   # a body named stands for its field (NATO: defence)
-                hit.weight = sum(sum(sorted(ws, reverse=True)[:REPEATS]) for ws in hit.words.values())
+                _count(hit, m.ref, weight)          # a body named stands for its field (NATO: defence)
                 hit.spans.append(Span.of(text, m.start, m.stop))
     doc.topics = {h.concept: h for h in kept(hits)}
     return doc
