@@ -427,7 +427,9 @@ def last_subject(doc: Doc, before: int) -> str | None:
     fallback = None
     object_before = patterns.rx("object_before")
     text = doc.text
-    for i in range(len(doc.mentions.by_sentence) - 1, -1, -1):
+    # Sentences follow the text (captions, skipped, come last): none after the one holding ``before`` counts.
+    at = doc.sentence_at(before)
+    for i in range(len(doc.mentions.by_sentence) - 1 if at is None else at, -1, -1):
         if doc.sentences[i].paragraph == CAPTION:
             continue                       # captions come after the story in sentence order, and describe a photo
         for m in reversed(doc.mentions.by_sentence[i]):

@@ -13,7 +13,7 @@ import re
 
 from kg.extract import patterns
 from kg.extract.doc import Doc, FoundQuote, Mention, Mentions
-from kg.extract.text import Quotation, Sentence, blank
+from kg.extract.text import Cover, Quotation, Sentence, blank
 
 _I = re.IGNORECASE
 # A source that is not one person: a document, an institution, an unnamed official.
@@ -32,13 +32,14 @@ def attribute_quotes(doc: Doc) -> Doc:
     """The quote stage: every quotation someone is said to have said, with its speaker."""
     text, sentences, mentions = doc.text, doc.sentences, doc.mentions
     quotes = doc.quotations
-    person_spans = [(m.start, m.stop) for lst in mentions.by_sentence for m in lst
-                    if m.kind == "person" and m.form != "pronoun"]
+    person_spans = Cover((m.start, m.stop) for lst in mentions.by_sentence for m in lst
+                         if m.kind == "person" and m.form != "pronoun")
+    inner = Cover((x.open_mark + 1, x.close_mark) for x in quotes)    # strictly inside another's marks
     previous: FoundQuote | None = None
     for q in quotes:
-        if any(o < q.open_mark < c for o, c in ((x.open_mark, x.close_mark) for x in quotes if x is not q)):
+        if q.open_mark in inner:
             continue                                  # nested quotation
-        if any(a <= q.open_mark < b for a, b in person_spans):
+        if q.open_mark in person_spans:
             continue                                  # a nickname inside a name: Maria "Mia" Costa
         i = doc.sentence_at(q.close_mark)
         if i is None or sentences[i].paragraph < 0:
@@ -86,6 +87,16 @@ def _attribute(doc: Doc, i: int, q: Quotation) -> FoundQuote | None:
     return None
 
 
+def _marks(doc: Doc) -> Cover:
+    """Every quotation from its opening mark to its closing mark, both included; computed once per document."""
+    key = ("quotes.marks",)
+    if key not in doc.memo:
+        doc.memo[key] = Cover((x.open_mark, x.close_mark + 1) for x in doc.quotations)
+    cover = doc.memo[key]
+    assert isinstance(cover, Cover)
+    return cover
+
+
 def _before(doc: Doc, s: Sentence, j: int, q: Quotation) -> tuple[str | None, bool] | None:
     """The subject of a verb of saying before the quotation: (speaker, joint) or None.
 
@@ -93,7 +104,7 @@ def _before(doc: Doc, s: Sentence, j: int, q: Quotation) -> tuple[str | None, bo
     the bloc's chiefs ... had been told to "..."'; 'the two leaders wrote in a joint text: "..."'.
     """
     text, mentions = doc.text, doc.mentions
-    quoted = [(x.open_mark, x.close_mark) for x in doc.quotations]
+    quoted = _marks(doc)
     lead = text[s.begin:q.open_mark]
     lead_unquoted = blank(lead, s.begin, quoted)
     saying = patterns.rx("saying")
@@ -101,7 +112,7 @@ def _before(doc: Doc, s: Sentence, j: int, q: Quotation) -> tuple[str | None, bo
     if said is None:
         return None
     people = [m for m in mentions.in_sentence(j, "person") if m.start < q.open_mark
-              and not any(a <= m.start <= b for a, b in quoted)]
+              and m.start not in quoted]
     who = re.search(r"(?P<name>\S[^,;]*?),[^;]*?\bwho\s+(?:" + patterns.alternation("say") + r")\b", lead_unquoted, _I)
     if who is not None:
         named = [m for m in people if s.begin + who.start("name") <= m.start < s.begin + who.end("name")]

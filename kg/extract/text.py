@@ -98,14 +98,14 @@ def _keeps_stop(tok: str) -> bool:
     return core.casefold() in _ABBREV
 
 
-def blank(text: str, offset: int, ranges: list[tuple[int, int]]) -> str:
-    """``text`` (which starts at ``offset``) with the characters inside ``ranges`` (inclusive) blanked."""
-    chars = list(text)
-    end = offset + len(text)
-    for a, b in ranges:
-        for k in range(max(a, offset), min(b + 1, end)):
-            chars[k - offset] = " "
-    return "".join(chars)
+def blank(text: str, offset: int, cover: Cover) -> str:
+    """``text`` (which starts at ``offset``) with the characters inside ``cover`` blanked."""
+    out, at = [], offset
+    for a, b in cover.within(offset, offset + len(text)):
+        out += [text[at - offset:a - offset], " " * (b - a)]
+        at = b
+    out.append(text[at - offset:])
+    return "".join(out)
 
 
 def quotations(text: str, paragraphs: list[Span]) -> list[Quotation]:
@@ -152,12 +152,12 @@ def _quotation(text: str, open_mark: int, close_mark: int) -> Quotation:
 
 def _single_quotations(text: str, paragraphs: list[Span], doubles: list[Quotation]) -> list[Quotation]:
     """‘Curly’ or 'straight' single quotes used as the outer marks (British style), outside double quotes."""
-    inside = [(q.open_mark, q.close_mark) for q in doubles]
+    inside = Cover((q.open_mark, q.close_mark + 1) for q in doubles)
     out = []
     for para in paragraphs:
         for m in _SINGLE.finditer(text[para.begin:para.end]):
             b = para.begin + m.start()
-            if any(o <= b <= c for o, c in inside):
+            if b in inside:
                 continue
             out.append(_quotation(text, b, para.begin + m.end() - 1))
     return out
@@ -170,7 +170,7 @@ def sentences(article: Article, quotes: list[Quotation]) -> list[Sentence]:
     """Sentences of the headline, the story's paragraphs and the photo captions; a sentence never ends inside a
     quotation."""
     text = article.text
-    guarded = [(q.open_mark, q.close_mark) for q in quotes]
+    guarded = Cover((q.open_mark + 1, q.close_mark) for q in quotes)     # strictly between the marks
     attribution = patterns.rx("attribution", 0)
     out: list[Sentence] = []
     units: list[tuple[int, Span]] = []
@@ -185,7 +185,7 @@ def sentences(article: Article, quotes: list[Quotation]) -> list[Sentence]:
         for m in _END.finditer(text[para.begin:para.end]):
             stop = para.begin + m.end()
             dot = para.begin + m.start()
-            if any(o < stop - 1 < c for o, c in guarded):
+            if stop - 1 in guarded:
                 continue                             # inside a quotation: '"... sector. We welcome ..."'
             if text[stop - 1] in "\"”’'" and attribution.match(text, stop, min(para.end, stop + 100)):
                 continue                             # '"We are ready!" Berg said.'
@@ -227,6 +227,15 @@ class Cover:
             begin, end = min(begin, self._begins[lo]), max(end, self._ends[hi - 1])
         self._begins[lo:hi] = [begin]
         self._ends[lo:hi] = [end]
+
+    def within(self, begin: int, end: int) -> list[tuple[int, int]]:
+        """The covered parts of ``begin``..``end``, in order."""
+        k = bisect.bisect_right(self._ends, begin)
+        out = []
+        while k < len(self._begins) and self._begins[k] < end:
+            out.append((max(begin, self._begins[k]), min(end, self._ends[k])))
+            k += 1
+        return out
 
     def __contains__(self, offset: int) -> bool:
         k = bisect.bisect_right(self._begins, offset) - 1
