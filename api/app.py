@@ -21,23 +21,33 @@ from api.errors import HTTPError, plain
 from api.middleware import Guard, GZipExceptDumps
 from api.pool import Pool
 from api.state import State
+from api.storelink import Link
 from kg.config import Settings
 from kg.iris import Minter
+from kg.sparqlhttp import Endpoints, is_url
 
 STATIC = Path(__file__).parent / "static"
 READ, ALL = ["GET", "HEAD"], ["GET", "HEAD", "POST", "PUT", "DELETE"]
 
 
 def create_app(path: Path | str, settings: Settings, *, workers: int | None = None) -> FastAPI:
-    """The server of the store at ``path`` (which must exist): it never opens the store read-write itself;
-    its writer process does, on the first write."""
-    path = Path(path)
-    if not (path / "CURRENT").exists():
-        raise ValueError(f"no store at {path}: create it first (kg ingest, or kg serve --create)")
+    """The server of the store at ``path`` (which must exist), or of the remote store at that URL: it never
+    opens the store read-write itself; its writer process does, on the first write."""
+    link, reader_env = None, None
+    if is_url(path):
+        endpoints = Endpoints.parse(str(path))
+        link = Link(endpoints)
+        reader_env = None if endpoints.query_auth else {
+            k: v for k, v in os.environ.items() if k not in ("KG_STORE_PASSWORD", "KG_STORE_TOKEN")}
+        folder = settings.dumps_dir or Path("data") / "dumps"
+    else:
+        path = Path(path)
+        if not (path / "CURRENT").exists():
+            raise ValueError(f"no store at {path}: create it first (kg ingest, or kg serve --create)")
+        folder = settings.dumps_dir or path.with_name(path.name + ".dumps")
     pool = Pool(str(path), workers or max(2, os.cpu_count() or 2), memory=settings.worker_memory,
-                base=settings.base_iri)
-    state = State(path, Minter(settings.base_iri), settings, pool,
-                  dumps.DumpFiles(path.with_name(path.name + ".dumps")))
+                base=settings.base_iri, link=link, reader_env=reader_env)
+    state = State(path, Minter(settings.base_iri), settings, pool, dumps.DumpFiles(folder))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -172,6 +172,80 @@ def refuse_fetching(text: str, *, update: bool, modify_count: int | None = None)
                           "with USING clauses in the update instead")
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    text: str                 # what may be sent: the request with its codepoint escapes decoded
+    form: str                 # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE
+    has_dataset: bool         # FROM or FROM NAMED
+
+
+def check_remote(text: str, *, update: bool) -> Checked:
+    """The check every request passes before it is sent to a remote store, which would itself run a SERVICE,
+    a LOAD or an extension function (Virtuoso's ``bif:`` functions reach files and the network).
+
+    The text is parsed whole, always, after its codepoint escapes are decoded (as SPARQL decodes them before
+    parsing), and that decoded text is what is sent, so the store parses what was checked. Refused: SERVICE,
+    LOAD, any function called by IRI but the XSD casts, and any text the parser does not accept whole."""
+    decoded = unescape(text)
+    tree = _parse(decoded, update, "a request to the store must be checked before it is sent")
+    names = _names(tree, set())
+    for name, keyword in _FETCHING.items():
+        if name in names:
+            raise Refused(f"{keyword} is not allowed: this server never fetches data from elsewhere")
+    prefixes = _prefixes(tree)
+    for iri in _functions(tree, prefixes):
+        if iri is None or not iri.startswith(XSD):
+            raise Refused("extension functions are not run by this server's store: only SPARQL's own functions "
+                          "and XSD casts may be called")
+    if update:
+        return Checked(decoded, "UPDATE", False)
+    query = tree[1]
+    return Checked(decoded, query.name.removesuffix("Query").upper(), "datasetClause" in query)
+
+
+def _field(node: Any, key: str) -> str:
+    return str(node[key]) if key in node else ""     # CompValue.get answers a missing key with the key
+
+
+def _prefixes(tree: Any) -> dict[str, str]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    found: dict[str, str] = {}
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            if x.name == "PrefixDecl":
+                found[_field(x, "prefix")] = str(x["iri"])
+            stack.extend(x.values())
+        elif isinstance(x, list | tuple) or type(x).__name__ == "ParseResults":
+            stack.extend(x)
+    return found
+
+
+def _functions(tree: Any, prefixes: dict[str, str]) -> list[str | None]:
+    """The IRI of every function call (None where a prefix is not declared)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    out: list[str | None] = []
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            if x.name == "Function":
+                iri = x["iri"]
+                if isinstance(iri, CompValue):       # a prefixed name
+                    ns = prefixes.get(_field(iri, "prefix"))
+                    out.append(None if ns is None else ns + _field(iri, "localname"))
+                else:
+                    out.append(str(iri))
+            stack.extend(x.values())
+        elif isinstance(x, list | tuple) or type(x).__name__ == "ParseResults":
+            stack.extend(x)
+    return out
+
+
 def first_line(message: str, limit: int = 300) -> str:
     line = next((s.strip() for s in message.splitlines() if s.strip()), "")
     return line if len(line) <= limit else line[:limit] + "…"

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from api.pool import Pool
+from kg.backend import open_store
 from kg.config import Settings
 from kg.iris import Minter
+from kg.sparqlhttp import is_url
 from kg.store import Store
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ T = TypeVar("T")
 
 @dataclass
 class State:
-    path: Path
+    path: Path | str                               # a store directory, or a remote store's URL
     minter: Minter
     settings: Settings
     pool: Pool
@@ -28,7 +30,7 @@ class State:
     stats: tuple[int, Any] | None = None          # (pool generation, api.meta.Stats)
     pipeline: Any = None                          # kg.pipeline.Worker for POST /articles, made on first use
     pipeline_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _view: Store | None = None
+    _view: Any = None                             # kg.store.Store or kg.remote.RemoteStore
     _view_gen: int = -1
     _view_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -38,6 +40,10 @@ class State:
 
     async def _fresh(self, stale: Store | None = None) -> Store:
         async with self._view_lock:
+            if is_url(self.path):   # reads the store as it is at each request: one view, its connections kept
+                if self._view is None:
+                    self._view = await asyncio.to_thread(open_store, self.path, self.minter, read_only=True)
+                return self._view
             if self._view is None or self._view is stale or self._view_gen != self.pool.gen:
                 gen = self.pool.gen
                 self._view = await asyncio.to_thread(Store, self.path, self.minter, read_only=True)

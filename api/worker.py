@@ -31,6 +31,8 @@ from api.sparqltext import Refused, TooDeep, first_line, inspect_query, refuse_f
 from kg.readonly import open_read_only
 from kg.sandbox import SandboxError, deny_network, limit_memory
 from kg.setquery import distinct_matches, query_form
+from kg.sparqlhttp import is_url
+from kg.store import StoreError
 
 CHUNK = 256 * 1024
 FRAME = struct.Struct(">cI")
@@ -85,14 +87,20 @@ class Output:
 
 
 class Worker:
-    def __init__(self, path: str, out: IO[bytes]) -> None:
+    def __init__(self, path: str, out: IO[bytes], base: str = "") -> None:
         self.path = path
         self.out = out
+        self.base = base
         self.reopen()
 
-    store: ox.Store
+    store: Any    # ox.Store, or a remote store's kg.remoteview.RemoteView
 
     def reopen(self) -> None:
+        if is_url(self.path):       # one view for the worker's life: it reads the store as of each request
+            if not hasattr(self, "store"):
+                from api.storelink import child_store
+                self.store = child_store(self.path, self.base).ox
+            return
         self.store = open_read_only(self.path)
 
     def handle(self, req: dict[str, Any]) -> None:
@@ -115,6 +123,8 @@ class Worker:
             self._fail(out, 400, f"SPARQL syntax error: {first_line(str(exc))}")
         except MemoryError:
             self._fail(out, 503, "the query needed more memory than a query may use, and was stopped")
+        except StoreError as exc:
+            self._fail(out, *store_status(exc))
         except (ValueError, TypeError) as exc:
             self._fail(out, 400, f"cannot evaluate the query: {exc}")
         except (OSError, RuntimeError) as exc:
@@ -165,6 +175,9 @@ class Worker:
             if cap is not None and len(rows) > cap:
                 out.meta["truncated"] = cap
                 del rows[cap:]
+            store_cap = getattr(self.store, "truncated_at", None)   # a remote store's own row limit
+            if store_cap is not None and len(rows) >= store_cap:
+                out.meta["truncated"] = min(store_cap, out.meta.get("truncated", store_cap))
             WRITERS[fmt]([v.value for v in result.variables], rows, out.write)
         else:
             fmt = _format(req, out, "graph")
@@ -181,6 +194,19 @@ class Worker:
     def dump(self, req: dict[str, Any], out: Output) -> None:
         write_dump(self.store, req)
         out.meta["kind"] = "file"
+
+
+def store_status(exc: StoreError) -> tuple[int, str]:
+    """A remote store's refusal or failure as this server's answer."""
+    status = getattr(exc, "status", 0)
+    message = str(exc)
+    if "timed out" in message.lower() or status == 503:
+        return 503, f"the store stopped the request: {message}"
+    if status == 404:
+        return 404, message
+    if 400 <= status < 500:
+        return 400, f"the store refused the request: {message}"
+    return 502, f"the store failed: {message}" if status else message
 
 
 class NotAcceptableHere(ValueError):
@@ -215,7 +241,7 @@ def main() -> None:
     os.dup2(2, 1)  # a stray print must never corrupt the frames
     if not start(out, int(sys.argv[2]) if len(sys.argv) > 2 else 0):
         sys.exit(3)
-    worker = Worker(sys.argv[1], out)
+    worker = Worker(sys.argv[1], out, sys.argv[3] if len(sys.argv) > 3 else "")
     write_frame(out, b"K")
     while True:
         try:

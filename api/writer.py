@@ -18,9 +18,10 @@ import pyoxigraph as ox
 
 from api.formats import RDF_FORMATS
 from api.sparqltext import Refused, TooDeep, first_line, inspect_update, refuse_fetching, with_using
-from api.worker import read_frame, start, write_frame
+from api.worker import read_frame, start, store_status, write_frame
 from kg.iris import Minter
-from kg.store import Store
+from kg.sparqlhttp import is_url
+from kg.store import Store, StoreError
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
@@ -37,7 +38,12 @@ def graph_name(value: str | None) -> ox.NamedNode | ox.DefaultGraph:
 
 class Writer:
     def __init__(self, path: str, base: str) -> None:
-        self.store = Store(path, Minter(base))
+        if is_url(path):
+            from api.storelink import child_store
+            self.store: Any = child_store(path, base)
+            self.store.ping()
+        else:
+            self.store = Store(path, Minter(base))
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
         op = req["op"]
@@ -100,6 +106,8 @@ def answer(out: IO[bytes], writer: Writer, req: dict[str, Any]) -> None:
     except MemoryError:
         write_frame(out, b"X", pickle.dumps((413, "the write needed more memory than a write may use; "
                                                   "nothing was written")))
+    except StoreError as exc:
+        write_frame(out, b"X", pickle.dumps(store_status(exc)))
     except (OSError, RuntimeError, ValueError) as exc:
         write_frame(out, b"X", pickle.dumps(update_error(exc)))
     else:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from kg.backend import is_url, store_spec
 from kg.config import Settings
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -21,7 +22,8 @@ class UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", type=Path, help="store directory (default: $KG_STORE or ./data/store)")
+    common.add_argument("--store", help="store directory, or the URL of a SPARQL 1.1 store "
+                        "(default: $KG_STORE or ./data/store)")
     p = argparse.ArgumentParser(prog="kg", description="Diplomacy news in, a validated linked RDF graph out.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -65,7 +67,7 @@ def run() -> None:
 def main(argv: list[str] | None = None, *, offline: bool = False) -> int:
     args = _parser().parse_args(argv)
     args.offline = offline
-    settings = Settings() if args.store is None else Settings(store=args.store)
+    settings = Settings() if args.store is None else Settings(store=store_spec(args.store))
     try:
         return COMMANDS[args.command](args, settings)
     except UsageError as exc:
@@ -76,13 +78,17 @@ def main(argv: list[str] | None = None, *, offline: bool = False) -> int:
 
 
 def _open_store(settings: Settings, *, must_exist: bool = False, read_only: bool = False) -> Any:
+    from kg.backend import open_store
     from kg.iris import Minter
-    from kg.store import Store, StoreError
-    if must_exist and not settings.store.exists():
+    from kg.store import StoreError
+    if must_exist and isinstance(settings.store, Path) and not settings.store.exists():
         raise UsageError(f"no store at {settings.store} (run `kg ingest` first, or pass --store)")
     try:
-        return Store(settings.store, Minter(settings.base_iri), read_only=read_only)
-    except StoreError as exc:
+        store = open_store(settings.store, Minter(settings.base_iri), read_only=read_only)
+        if is_url(settings.store):
+            store.ping()
+        return store
+    except (StoreError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
 
 
@@ -162,8 +168,11 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_REJECTED if bad else EXIT_OK
 
 
-def _offline() -> None:
-    """Commands that only read the store run without the network: a SERVICE in a query cannot fetch."""
+def _offline(settings: Settings) -> None:
+    """Commands that only read the embedded store run without the network: a SERVICE in a query cannot fetch.
+    (A remote store is reached over the network; a query to it is checked whole before it is sent.)"""
+    if is_url(settings.store):
+        return
     from kg.sandbox import SandboxError, deny_network
     try:
         deny_network()
@@ -173,7 +182,7 @@ def _offline() -> None:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.offline:
-        _offline()
+        _offline(settings)
     store = _open_store(settings, must_exist=True, read_only=True)
     out: IO[bytes]
     if args.output:
@@ -189,9 +198,10 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.sparqltext import Refused, TooDeep, refuse_fetching
     from kg.namespaces import PREFIXES
+    from kg.store import StoreError
     text = Path(args.sparql[1:]).read_text(encoding="utf-8") if args.sparql.startswith("@") else args.sparql
     if args.offline:
-        _offline()
+        _offline(settings)
     store = _open_store(settings, must_exist=True, read_only=True)
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     try:
@@ -199,7 +209,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         result = store.query(text, prefixes=prefixes)
     except SyntaxError as exc:
         raise UsageError(f"SPARQL syntax error: {exc}") from exc
-    except (Refused, TooDeep) as exc:
+    except (Refused, TooDeep, StoreError) as exc:
         raise UsageError(str(exc)) from exc
     if isinstance(result, ox.QueryBoolean):
         if args.format == "json":
@@ -207,9 +217,8 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print("true" if result else "false")
         return EXIT_OK
-    if isinstance(result, ox.QueryTriples):
-        fmt = ox.RdfFormat.N_TRIPLES
-        ox.serialize(result, sys.stdout.buffer, fmt)
+    if not isinstance(result, ox.QuerySolutions):   # a graph: pyoxigraph's, or a remote store's (kg.remoteview)
+        ox.serialize(result, sys.stdout.buffer, ox.RdfFormat.N_TRIPLES)
         return EXIT_OK
     if args.format in ("csv", "tsv", "json"):
         fmt = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
@@ -254,7 +263,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api.app import create_app
-    store = _open_store(settings)   # made here if new; the server's writer process opens it read-write
+    store = _open_store(settings)   # made here if new (or a remote one asked once); the server's writer writes
     store.flush()
     del store
     uvicorn.run(create_app(settings.store, settings), host=args.host, port=args.port, log_level="info")
