@@ -56,6 +56,7 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
             yield
         finally:
             await pool.stop()
+            state.close()
 
     app = FastAPI(title="diplomacy-kg", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="Diplomacy news as linked data: SPARQL 1.1, "

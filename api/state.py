@@ -50,6 +50,12 @@ class State:
                 self._view_gen = gen
             return self._view
 
+    def close(self) -> None:
+        """Let go of the store (a remote one's kept-alive connections)."""
+        view, self._view = self._view, None
+        if view is not None and hasattr(view, "close"):
+            view.close()
+
     async def read(self, fn: Callable[[Store], T]) -> T:
         """``fn`` on a read-only view of the store as of the latest write, in a thread. The writer process
         holds the store; its compactions can remove a file an older view still names, so a read that

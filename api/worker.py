@@ -200,8 +200,8 @@ def store_status(exc: StoreError) -> tuple[int, str]:
     """A remote store's refusal or failure as this server's answer."""
     status = getattr(exc, "status", 0)
     message = str(exc)
-    if "timed out" in message.lower() or status == 503:
-        return 503, f"the store stopped the request: {message}"
+    if status == 503 or any(w in message.lower() for w in ("timed out", "timeout", "execution time")):
+        return 503, f"the query timed out at the store (or would have, by its estimate): {message}"
     if status == 404:
         return 404, message
     if 400 <= status < 500:
