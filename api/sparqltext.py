@@ -187,9 +187,10 @@ def check_remote(text: str, *, update: bool) -> Checked:
     a LOAD or an extension function (Virtuoso's ``bif:`` functions reach files and the network).
 
     The text is parsed whole, always, after its codepoint escapes are decoded (as SPARQL decodes them before
-    parsing), and that decoded text is what is sent, so the store parses what was checked. Refused: SERVICE,
-    LOAD, any function called by IRI but the XSD casts, and any text the parser does not accept whole."""
-    decoded = unescape(text)
+    parsing) and its carriage returns made line feeds (``line_feeds``), and that text is what is sent, so the
+    store parses what was checked. Refused: SERVICE, LOAD, any function called by IRI but the XSD casts, and
+    any text the parser does not accept whole."""
+    decoded = line_feeds(unescape(text))
     tree = _parse(decoded, update, "a request to the store must be checked before it is sent")
     names = _names(tree, set())
     for name, keyword in _FETCHING.items():
@@ -208,6 +209,22 @@ def check_remote(text: str, *, update: bool) -> Checked:
 
 def _field(node: Any, key: str) -> str:
     return str(node[key]) if key in node else ""     # CompValue.get answers a missing key with the key
+
+
+def line_feeds(text: str) -> str:
+    """The text with each carriage return a line feed, or ``\\r`` inside a long string. SPARQL ends a comment at
+    either; Virtuoso only at a line feed, and would read on as comment what follows a CR."""
+    if "\r" not in text:
+        return text
+    out, at = [], 0
+    for m in _TOKEN.finditer(text):
+        piece = m.group()
+        if m.lastgroup == "skip" and piece[:3] in ("'''", '"""'):
+            out.append(text[at:m.start()].replace("\r", "\n"))
+            out.append(piece.replace("\r", "\\r"))
+            at = m.end()
+    out.append(text[at:].replace("\r", "\n"))
+    return "".join(out)
 
 
 def _prefixes(tree: Any) -> dict[str, str]:

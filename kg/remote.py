@@ -99,7 +99,8 @@ class RemoteStore:
         return found
 
     def _graph_ops(self, name: ox.NamedNode, quads: list[ox.Quad], *, replace: bool, add: bool = False) -> list[_Op]:
-        """The operations that make graph ``name`` hold ``quads`` (or, with ``add``, also hold them)."""
+        """The operations that make graph ``name`` hold ``quads`` (or, with ``add``, also hold them); ``replace``
+        says the graph holds triples now (a DELETE/INSERT whose WHERE matches nothing inserts nothing)."""
         if not quads:
             return [] if add else [_Op(f"DROP SILENT GRAPH {name}")]
         blank = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
@@ -175,13 +176,10 @@ class RemoteStore:
     def set_graph(self, name: ox.NamedNode | ox.DefaultGraph, quads: list[ox.Quad], *, replace: bool) -> bool:
         """The Graph Store's PUT (``replace``) and POST; True if the graph did not exist before."""
         target = self.ox._stored(name)
-        existed = self.ox.contains_named_graph(name) if isinstance(name, ox.NamedNode) else True
+        held = self.ox.contains(("?s", "?p", "?o", str(target)))
         quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
-        if replace:
-            self._send(self._graph_ops(target, quads, replace=True))
-        else:
-            self._send(self._graph_ops(target, quads, replace=False, add=True))
-        return not existed
+        self._send(self._graph_ops(target, quads, replace=held, add=not replace))
+        return not held and isinstance(name, ox.NamedNode)
 
     def drop_graph(self, name: ox.NamedNode | ox.DefaultGraph) -> bool:
         if isinstance(name, ox.NamedNode) and not self.ox.contains_named_graph(name):
@@ -203,8 +201,8 @@ class RemoteStore:
             self.client.update(touch + " ;\n" + checked.text)
             return
         self.client.update(touch)
-        for text in operations(checked.text, self.ox):
-            self.client.update(text, [("default-graph-uri", self.ox.default.value)])
+        for text, default in operations(checked.text, self.ox):
+            self.client.update(text, [("default-graph-uri", self.ox.default.value)] if default else [])
 
     def flush(self) -> None:
         pass

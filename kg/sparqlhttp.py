@@ -341,6 +341,9 @@ class Client:
                 conn.close()
             self._idle.clear()
 
+    def __del__(self) -> None:      # a client that goes away lets go of its kept-alive connections
+        self.close()
+
     # -- credentials ----------------------------------------------------------------------------------------
 
     def _authorization(self, method: str, target: str) -> dict[str, str]:

@@ -5,11 +5,18 @@ Measured on Debian's virtuoso-opensource 7.2.5, and the reason for each rule of 
 - ``DROP ALL``, ``CLEAR ALL``, ``DROP NAMED`` and ``CLEAR NAMED`` answer 200 and leave every graph in place:
   each becomes one ``DROP SILENT GRAPH`` (``CLEAR SILENT GRAPH``) per graph.
 - There is no default graph apart from the named ones: an update that names no graph is refused unless the
-  request says which graph is the default one, so every operation is sent with ``default-graph-uri`` set to
-  the stand-in graph (kg.remoteview), and ``DROP``/``CLEAR DEFAULT`` act on that graph.
+  request says which graph is the default one, so an operation is sent with ``default-graph-uri`` set to the
+  stand-in graph (kg.remoteview), and ``DROP``/``CLEAR DEFAULT`` act on that graph. Not one with USING or
+  WITH: Virtuoso reads its WHERE over the USING graphs *and* the default one (SPARQL: the USING graphs
+  only). Such an operation's triples outside GRAPH go, as Virtuoso has it, to its first USING graph.
 - ``DROP GRAPH g`` fails for a graph that holds triples but was never made by ``CREATE GRAPH``: whether the
   graph exists is asked first, and the operation is sent as ``DROP SILENT``.
 - Each operation commits on its own, so sending them one per request loses nothing.
+
+Departures that no sending can mend, and which the README lists: a typed literal is kept by value, so a
+non-canonical form comes back canonical (``"1"^^xsd:boolean`` as ``"true"``; the pipeline writes canonical
+forms); ``SELECT DISTINCT ?g`` over ``GRAPH ?g`` also names graphs the user may not read; ``GROUP_CONCAT`` needs
+its ``separator``.
 
 The text given has passed ``check_remote``; each text made from it is checked again when sent as a query.
 """
@@ -43,15 +50,17 @@ def segments(text: str) -> Iterator[tuple[str, str, list[Token]]]:
         toks.append(tok)
 
 
-def operations(text: str, view: RemoteView) -> Iterator[str]:
-    """The texts to send, one operation each, in order (each is produced once the ones before it are sent)."""
+def operations(text: str, view: RemoteView) -> Iterator[tuple[str, bool]]:
+    """The texts to send, one operation each, in order (each is produced once the ones before it are sent), and
+    whether to send it with the stand-in default graph as ``default-graph-uri``."""
     prologue = ""
     for head, op, toks in segments(text):
         prologue += head
         words = [t for t in toks if t.kind == "word"]
         verb = words[0].keyword if words else ""
         if verb not in ("DROP", "CLEAR") or len(words) < 2:
-            yield prologue + op
+            scoped = any(t.depth == 0 and t.keyword in ("USING", "WITH") for t in words)
+            yield prologue + op, not scoped
             continue
         silent = words[1].keyword == "SILENT"
         target = words[2 if silent else 1] if len(words) > (2 if silent else 1) else None
@@ -59,16 +68,16 @@ def operations(text: str, view: RemoteView) -> Iterator[str]:
         if kind in ("ALL", "NAMED"):
             graphs = list(view.named_graphs())
             for g in [*graphs, *([view.default] if kind == "ALL" else [])]:
-                yield f"{verb} SILENT GRAPH {g}"
+                yield f"{verb} SILENT GRAPH {g}", False
         elif kind == "DEFAULT":
-            yield f"{verb} SILENT GRAPH {view.default}"
+            yield f"{verb} SILENT GRAPH {view.default}", False
         elif silent:
-            yield prologue + op
+            yield prologue + op, False
         else:
             ref = op[op.upper().index("GRAPH") + len("GRAPH"):].strip()
             if not view.query(f"{prologue}ASK {{ GRAPH {ref} {{ ?s ?p ?o }} }}", use_default_graph_as_union=True):
                 raise StoreError(404, f"the graph {ref} does not exist (SILENT ignores that)")
-            yield f"{prologue}{verb} SILENT GRAPH {ref}"
+            yield f"{prologue}{verb} SILENT GRAPH {ref}", False
 
 
 __all__ = ["operations", "segments"]

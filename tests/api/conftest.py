@@ -23,10 +23,10 @@ from kg.config import Settings
 from kg.iris import Minter
 from kg.remote import RemoteStore
 from kg.store import Store
+from tests.virtuoso import Virtuoso, wiped
 
 DATA = Path(__file__).parent / "data"
 TOKEN = "test-token"
-BACKENDS = ("embedded", "virtuoso")      # the behaviour tests that run on both stores parametrize over these
 
 
 def free_port() -> int:
@@ -97,13 +97,6 @@ def seeded_store(path: Path, seed: Path, fixture: bool = True) -> Path:
     return path
 
 
-def wiped(virtuoso: object) -> RemoteStore:
-    """The session's Virtuoso as an empty store."""
-    remote = RemoteStore(virtuoso.store)  # type: ignore[attr-defined]
-    remote.update("DROP ALL")
-    return remote
-
-
 def load_trig(store: RemoteStore, path: Path) -> None:
     """A TriG file into a remote store, graph by graph."""
     graphs: dict[str, list[ox.Quad]] = {}
@@ -114,13 +107,26 @@ def load_trig(store: RemoteStore, path: Path) -> None:
         store.set_graph(name, quads, replace=False)  # type: ignore[arg-type]
 
 
-def seeded_remote(virtuoso: object, seed: Path) -> str:
+def seeded_remote(virtuoso: Virtuoso, seed: Path) -> str:
     """The seeded store's content (seeded_store) in the session's Virtuoso; its KG_STORE URL."""
     from kg.pipeline import Ingester
     with closing(wiped(virtuoso)) as remote:
         Ingester(remote, None, workers=1).run([seed])  # type: ignore[arg-type]
         load_trig(remote, DATA / "fixture.trig")
-    return virtuoso.store  # type: ignore[attr-defined,no-any-return]
+    return virtuoso.store
+
+
+def backend_live(request: pytest.FixtureRequest, live: Live, seed_path: Path) -> Iterator[Live]:
+    """A module's ``live`` over both stores: ``live = pytest.fixture(scope="module", params=BACKENDS)(backend_live)``
+    runs the module's tests against the embedded store (the session's server) and against Virtuoso (a server of
+    its own on the same seeded content)."""
+    if request.param == "embedded":
+        yield live
+        return
+    server = serve(seeded_remote(request.getfixturevalue("virtuoso"), seed_path), api_token=TOKEN,
+                   query_timeout=3.0, max_rows=50)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

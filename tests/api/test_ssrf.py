@@ -19,7 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.conftest import Live
+from tests.api.conftest import Live, backend_live
+from tests.virtuoso import BACKENDS
+
+live = pytest.fixture(scope="module", params=BACKENDS)(backend_live)   # these tests run on both stores
 
 
 class Listener:

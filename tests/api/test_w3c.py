@@ -11,8 +11,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.namespaces import SD
-from tests.api.conftest import BACKENDS, TOKEN, Live, new_store, serve, wiped
+from tests.api.conftest import TOKEN, Live, new_store, serve
 from tests.api.w3c_runner import W3C, Case, check_body, load, status_ok
+from tests.virtuoso import BACKENDS, wiped
 
 PROTOCOL = load(W3C / "protocol" / "manifest.ttl")
 GSP = load(W3C / "graph-store-protocol" / "manifest-indirect.ttl")
