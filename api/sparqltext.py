@@ -187,10 +187,10 @@ def check_remote(text: str, *, update: bool) -> Checked:
     a LOAD or an extension function (Virtuoso's ``bif:`` functions reach files and the network).
 
     The text is parsed whole, always, after its codepoint escapes are decoded (as SPARQL decodes them before
-    parsing) and its carriage returns made line feeds (``line_feeds``), and that text is what is sent, so the
-    store parses what was checked. Refused: SERVICE, LOAD, any function called by IRI but the XSD casts, and
+    parsing) and its comments and strings written one way (``canonical``), and that text is what is sent, so
+    the store parses what was checked. Refused: SERVICE, LOAD, any function called by IRI but the XSD casts, and
     any text the parser does not accept whole."""
-    decoded = line_feeds(unescape(text))
+    decoded = canonical(unescape(text))
     tree = _parse(decoded, update, "a request to the store must be checked before it is sent")
     names = _names(tree, set())
     for name, keyword in _FETCHING.items():
@@ -211,20 +211,34 @@ def _field(node: Any, key: str) -> str:
     return str(node[key]) if key in node else ""     # CompValue.get answers a missing key with the key
 
 
-def line_feeds(text: str) -> str:
-    """The text with each carriage return a line feed, or ``\\r`` inside a long string. SPARQL ends a comment at
-    either; Virtuoso only at a line feed, and would read on as comment what follows a CR."""
-    if "\r" not in text:
-        return text
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def canonical(text: str) -> str:
+    """The text without its comments and with every string literal written ``"..."``, escapes for ``"``, ``\\``,
+    line feed and carriage return only. The same query, with nothing left that two parsers may read apart:
+    Virtuoso ends a comment at a line feed only (SPARQL at a carriage return too), and ends a long string
+    with an escaped quote early (measured)."""
     out, at = [], 0
     for m in _TOKEN.finditer(text):
         piece = m.group()
-        if m.lastgroup == "skip" and piece[:3] in ("'''", '"""'):
-            out.append(text[at:m.start()].replace("\r", "\n"))
-            out.append(piece.replace("\r", "\\r"))
-            at = m.end()
-    out.append(text[at:].replace("\r", "\n"))
-    return "".join(out)
+        if m.lastgroup != "skip" or piece[0] not in "#'\"":
+            continue
+        if piece[0] == "#":
+            written = ""
+        else:
+            q = 3 if piece[:3] in ("'''", '"""') else 1
+            body = piece[q:-q]
+            if re.search(r'\\[^tbnrf"\'\\]', body):
+                continue                     # not a valid string: left for the parser to refuse
+            value = re.sub(r"\\(.)", lambda e: _ECHAR[e.group(1)], body, flags=re.DOTALL)
+            written = '"' + (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                             .replace("\r", "\\r")) + '"'
+        out.append(text[at:m.start()])
+        out.append(written)
+        at = m.end()
+    out.append(text[at:])
+    return "".join(out).replace("\r", "\n")     # what CRs are left are whitespace: no string holds one raw
 
 
 def _prefixes(tree: Any) -> dict[str, str]:

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from api.sparqltext import check_remote
 from kg.iris import Minter
+from kg.merge import merged
 from kg.namespaces import DCTERMS, DIP, XSD
 from kg.rdf import Triple, ntriples, to_oxigraph
 from kg.remoteview import RemoteView
@@ -250,7 +251,7 @@ class RemoteStore:
         if fmt in QUAD_FORMATS:
             self.ox.dump(out, rdf_format)
         else:
-            ox.serialize((q.triple for q in self.ox.graph_quads(self.ox.graph_sizes())), out, rdf_format)
+            ox.serialize(merged(self.ox), out, rdf_format)
 
 
 def _quads(nt: str, graph: str) -> list[ox.Quad]:

@@ -158,6 +158,8 @@ def test_the_row_cap_holds_whatever_limit_the_text_seems_to_have(client: httpx.C
                   "SELECT * WHERE { ?s ?p ?o } VALUES ?x { '''a\\''' } LIMIT 1 ''' }",
                   "SELECT * WHERE { ?s ?p ?o } # LIMIT 5", "SELECT * WHERE { ?s ?p ?o } LIMIT 100000"):
         r = client.get("/sparql", params={"query": query})
+        if r.status_code == 502 and isinstance(live.path, str) and "No column x" in r.text:
+            continue    # Virtuoso 7.2 cannot run SELECT * with a VALUES of its own variable: refused, not uncapped
         assert r.status_code == 200
         assert r.headers["x-sparql-maxrows"] == str(cap)
         assert len(r.json()["results"]["bindings"]) == cap

@@ -151,12 +151,16 @@ def test_a_refused_request_is_never_sent(fake: FakeStore) -> None:
 
 
 def test_what_is_sent_is_the_text_that_was_checked(fake: FakeStore) -> None:
-    """Codepoint escapes decoded, and a CR that ends a comment made a line feed: a store that reads either
-    otherwise (Virtuoso ends comments at LF only) still parses what the check parsed."""
+    """Codepoint escapes decoded, comments dropped and strings written one way: a store that lexes either
+    otherwise (Virtuoso ends comments at LF only, and long strings at an escaped quote) parses what the check
+    parsed."""
     with closing(RemoteStore(fake.url)) as store:
         list(store.query('SELECT ?x WHERE { BIND("\\u0041" AS ?x) } # note\r LIMIT 1'))
-    sent = fake.requests[-1]["query"][0]
-    assert 'BIND("A" AS ?x)' in sent and "\r" not in sent and "# note\n LIMIT 1" in sent
+        list(store.query("SELECT ?x WHERE { BIND(\'\'\'it\\\'\'\' } # \'\'\' AS ?x) }"))
+    first, second = (r["query"][0] for r in fake.requests[-2:])
+    assert 'BIND("A" AS ?x)' in first and "\r" not in first and "note" not in first
+    assert first.rstrip().endswith("LIMIT 1")
+    assert second == 'SELECT ?x WHERE { BIND("it\'\'\' } # " AS ?x) }'
 
 
 def test_the_server_sends_a_refused_query_nowhere(fake: FakeStore, tmp_path: Path) -> None:
