@@ -13,6 +13,7 @@ Two kinds of question, answered two ways:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -218,27 +219,24 @@ def canonical(text: str) -> str:
     """The text without its comments and with every string literal written ``"..."``, escapes for ``"``, ``\\``,
     line feed and carriage return only. The same query, with nothing left that two parsers may read apart:
     Virtuoso ends a comment at a line feed only (SPARQL at a carriage return too), and ends a long string
-    with an escaped quote early (measured)."""
+    with an escaped quote early (measured). Between tokens, whitespace and comments become one space or line."""
     out, at = [], 0
-    for m in _TOKEN.finditer(text):
-        piece = m.group()
-        if m.lastgroup != "skip" or piece[0] not in "#'\"":
-            continue
-        if piece[0] == "#":
-            written = ""
-        else:
-            q = 3 if piece[:3] in ("'''", '"""') else 1
-            body = piece[q:-q]
-            if re.search(r'\\[^tbnrf"\'\\]', body):
-                continue                     # not a valid string: left for the parser to refuse
-            value = re.sub(r"\\(.)", lambda e: _ECHAR[e.group(1)], body, flags=re.DOTALL)
-            written = '"' + (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                             .replace("\r", "\\r")) + '"'
-        out.append(text[at:m.start()])
-        out.append(written)
-        at = m.end()
-    out.append(text[at:])
-    return "".join(out).replace("\r", "\n")     # what CRs are left are whitespace: no string holds one raw
+    for tok in tokens(text):
+        gap = text[at:tok.start]
+        if gap:
+            out.append(" " if gap.isspace() and "\n" not in gap and "\r" not in gap else "\n")
+        out.append(_string(tok.text) if tok.kind == "string" else tok.text)
+        at = tok.end
+    return "".join(out)
+
+
+def _string(literal: str) -> str:
+    q = 3 if literal[:3] in ("'''", '"""') else 1
+    body = literal[q:-q]
+    if re.search(r'\\[^tbnrf"\'\\]', body):
+        return literal                       # not a valid string: left for the parser to refuse
+    value = re.sub(r"\\(.)", lambda e: _ECHAR[e.group(1)], body, flags=re.DOTALL)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
 def _prefixes(tree: Any) -> dict[str, str]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from api.sparqltext import Token, tokens
+from api.sparqltext import Token, depths
 from kg.sparqlhttp import StoreError
 
 if TYPE_CHECKING:
@@ -38,13 +38,13 @@ def segments(text: str) -> Iterator[tuple[str, str, list[Token]]]:
     """Each operation of an update as (its own prologue, the operation, the operation's tokens)."""
     start = 0
     toks: list[Token] = []
-    for tok in [*tokens(text), None]:
-        if tok is None or (tok.depth == 0 and tok.kind == "other" and tok.text == ";"):
-            end = len(text) if tok is None else tok.start
-            first = next((t for t in toks if t.kind == "word" and t.keyword not in _PROLOGUE), None)
-            cut = first.start if first is not None else end
+    for tok in [*depths(text), None]:
+        if tok is None or (tok.depth == 0 and tok.tok.kind == "punct" and tok.tok.text == ";"):
+            end = len(text) if tok is None else tok.tok.start
+            first = next((t for t in toks if t.tok.kind == "word" and t.keyword not in _PROLOGUE), None)
+            cut = first.tok.start if first is not None else end
             if text[start:end].strip():
-                yield text[start:cut], text[cut:end], [t for t in toks if t.start >= cut]
+                yield text[start:cut], text[cut:end], [t for t in toks if t.tok.start >= cut]
             start, toks = (end + 1 if tok is not None else end), []
             continue
         toks.append(tok)
@@ -56,7 +56,7 @@ def operations(text: str, view: RemoteView) -> Iterator[tuple[str, bool]]:
     prologue = ""
     for head, op, toks in segments(text):
         prologue += head
-        words = [t for t in toks if t.kind == "word"]
+        words = [t for t in toks if t.tok.kind == "word"]
         verb = words[0].keyword if words else ""
         if verb not in ("DROP", "CLEAR") or len(words) < 2:
             scoped = any(t.depth == 0 and t.keyword in ("USING", "WITH") for t in words)
