@@ -13,6 +13,7 @@ Two kinds of question, answered two ways:
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -183,6 +184,7 @@ class Checked:
     has_dataset: bool         # FROM or FROM NAMED
 
 
+@functools.lru_cache(maxsize=512)
 def check_remote(text: str, *, update: bool) -> Checked:
     """The check every request passes before it is sent to a remote store, which would itself run a SERVICE,
     a LOAD or an extension function (Virtuoso's ``bif:`` functions reach files and the network).
@@ -190,7 +192,8 @@ def check_remote(text: str, *, update: bool) -> Checked:
     The text is parsed whole, always, after its codepoint escapes are decoded (as SPARQL decodes them before
     parsing) and its comments and strings written one way (``canonical``), and that text is what is sent, so
     the store parses what was checked. Refused: SERVICE, LOAD, any function called by IRI but the XSD casts, and
-    any text the parser does not accept whole."""
+    any text the parser does not accept whole. (The parse takes milliseconds: a text seen lately is not parsed
+    again.)"""
     decoded = canonical(unescape(text))
     tree = _parse(decoded, update, "a request to the store must be checked before it is sent")
     names = _names(tree, set())

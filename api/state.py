@@ -27,7 +27,7 @@ class State:
     settings: Settings
     pool: Pool
     dumps: DumpFiles
-    stats: tuple[int, Any] | None = None          # (pool generation, api.meta.Stats)
+    stats: tuple[str, Any] | None = None          # (version of the data, api.meta.Stats)
     pipeline: Any = None                          # kg.pipeline.Worker for POST /articles, made on first use
     pipeline_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _view: Any = None                             # kg.store.Store or kg.remote.RemoteStore

@@ -1,7 +1,10 @@
 """A Virtuoso 7 of its own for the tests (and the benchmarks): Debian's virtuoso-opensource, installed with
 apt-get if it is missing, started on loopback ports with a database in a temporary folder, stopped after.
 
-    python tests/virtuoso.py /tmp/v [SECONDS]   # start one, print its KG_STORE and credentials (Ctrl-C stops it)
+    python tests/virtuoso.py /tmp/v [SECONDS [BUFFERS]]   # start one, print its KG_STORE (Ctrl-C stops it)
+
+(SECONDS: its limit on a query's running time; BUFFERS: 8 KB pages of cache, 170000 for about 1.3 GB, the
+size Virtuoso's documentation gives a machine with 2 GB free for it.)
 
 The set-up is the README's recipe: a user ``kg`` with SPARQL_UPDATE that writes through ``/sparql-auth``
 (HTTP Digest), anonymous queries through ``/sparql``, Virtuoso's system graph made private (graph-level
@@ -110,7 +113,7 @@ class Virtuoso:
     def env(self) -> dict[str, str]:
         return {"KG_STORE_USER": USER, "KG_STORE_PASSWORD": PASSWORD}
 
-    def configure(self, max_seconds: int = 5) -> None:
+    def configure(self, max_seconds: int = 5, buffers: int = 30000) -> None:
         template = next((p for p in INI if p.exists()), None)
         if template is None:
             raise Unavailable("virtuoso-opensource is installed but has no virtuoso.ini")
@@ -122,8 +125,8 @@ class Virtuoso:
             ("HTTPServer", "ServerPort", f"127.0.0.1:{self.http_port}"),
             ("Parameters", "DirsAllowed", f"., {db}"),
             ("Parameters", "MaxSortedTopRows", "1000000"),
-            ("Parameters", "NumberOfBuffers", "30000"),
-            ("Parameters", "MaxDirtyBuffers", "20000"),
+            ("Parameters", "NumberOfBuffers", str(buffers)),          # 8 KB pages of cache
+            ("Parameters", "MaxDirtyBuffers", str(buffers * 3 // 4)),
             ("SPARQL", "ResultSetMaxRows", "1000000"),
             ("SPARQL", "MaxQueryExecutionTime", str(max_seconds)),
             # its estimate refuses queries that run in milliseconds (one was put at 49,846,964 s): 0 turns it off
@@ -175,13 +178,13 @@ class Virtuoso:
         return log.read_text(errors="replace")[-600:] if log.exists() else ""
 
 
-def start(folder: Path, max_seconds: int = 5) -> Virtuoso:
+def start(folder: Path, max_seconds: int = 5, buffers: int = 30000) -> Virtuoso:
     """Install if need be, configure, start and set up a Virtuoso in ``folder``; ``max_seconds`` is its own limit
     on a query's running time (the tests' servers give up on a query after a few seconds)."""
     install()
     folder.mkdir(parents=True, exist_ok=True)
     v = Virtuoso(folder, free_port(), free_port())
-    v.configure(max_seconds)
+    v.configure(max_seconds, buffers)
     v.start()
     try:
         v.sql(SETUP)
@@ -201,7 +204,7 @@ def wiped(v: Virtuoso) -> RemoteStore:
 
 def main() -> int:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/kg-virtuoso")
-    v = start(folder, int(sys.argv[2]) if len(sys.argv) > 2 else 300)
+    v = start(folder, int(sys.argv[2]) if len(sys.argv) > 2 else 300, int(sys.argv[3]) if len(sys.argv) > 3 else 30000)
     pid = v.proc.pid if v.proc else "?"
     print(f"KG_STORE='{v.store}' KG_STORE_USER={USER} KG_STORE_PASSWORD={PASSWORD}  (pid {pid})", flush=True)
     try:
