@@ -128,7 +128,10 @@ class Worker:
         except (ValueError, TypeError) as exc:
             self._fail(out, 400, f"cannot evaluate the query: {exc}")
         except (OSError, RuntimeError) as exc:
-            self._fail(out, 500, f"query evaluation failed: {exc}")
+            if "is not supported" in str(exc):      # pyoxigraph on a function it does not have: the query's fault
+                self._fail(out, 400, f"cannot evaluate the query: {first_line(str(exc))}")
+            else:
+                self._fail(out, 500, f"query evaluation failed: {exc}")
         else:
             out.close()
 

@@ -114,6 +114,19 @@ def test_no_spelling_of_service_reaches_the_network(client: httpx.Client, listen
     assert listener.connections == 0
 
 
+def test_functions_that_fetch_are_refused(client: httpx.Client, listener: Listener) -> None:
+    """Virtuoso runs bif:http_get for an anonymous query (measured: it opened the connection): a remote store
+    must never be sent a call to a function of its own."""
+    url = f"http://127.0.0.1:{listener.port}/x"
+    for query in (f'SELECT (bif:http_get("{url}") AS ?x) {{}}',
+                  f'PREFIX b: <http://www.openlinksw.com/schemas/bif#> SELECT (b:http_get("{url}") AS ?x) {{}}',
+                  f'SELECT * WHERE {{ BIND(<http://www.openlinksw.com/schemas/bif#http_get>("{url}") AS ?x) }}',
+                  f'SELECT (sql:http_get("{url}") AS ?x) {{}}'):
+        r = client.post("/sparql", data={"query": query})
+        assert r.status_code == 400, (query, r.status_code, r.text)
+    assert listener.connections == 0
+
+
 def test_no_spelling_of_load_reaches_the_network(client: httpx.Client, auth: dict[str, str],
                                                  listener: Listener) -> None:
     url = f"http://127.0.0.1:{listener.port}/data.ttl"
