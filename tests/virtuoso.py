@@ -113,7 +113,7 @@ class Virtuoso:
     def env(self) -> dict[str, str]:
         return {"KG_STORE_USER": USER, "KG_STORE_PASSWORD": PASSWORD}
 
-    def configure(self, max_seconds: int = 5, buffers: int = 30000) -> None:
+    def configure(self, max_seconds: int = 5, buffers: int = 30000, rows: int = 100_000_000) -> None:
         template = next((p for p in INI if p.exists()), None)
         if template is None:
             raise Unavailable("virtuoso-opensource is installed but has no virtuoso.ini")
@@ -127,7 +127,7 @@ class Virtuoso:
             ("Parameters", "MaxSortedTopRows", "1000000"),
             ("Parameters", "NumberOfBuffers", str(buffers)),          # 8 KB pages of cache
             ("Parameters", "MaxDirtyBuffers", str(buffers * 3 // 4)),
-            ("SPARQL", "ResultSetMaxRows", "1000000"),
+            ("SPARQL", "ResultSetMaxRows", str(rows)),     # above any answer: dumps come in one answer
             ("SPARQL", "MaxQueryExecutionTime", str(max_seconds)),
             # its estimate refuses queries that run in milliseconds (one was put at 49,846,964 s): 0 turns it off
             ("SPARQL", "MaxQueryCostEstimationTime", "0"),
@@ -178,13 +178,13 @@ class Virtuoso:
         return log.read_text(errors="replace")[-600:] if log.exists() else ""
 
 
-def start(folder: Path, max_seconds: int = 5, buffers: int = 30000) -> Virtuoso:
+def start(folder: Path, max_seconds: int = 5, buffers: int = 30000, rows: int = 100_000_000) -> Virtuoso:
     """Install if need be, configure, start and set up a Virtuoso in ``folder``; ``max_seconds`` is its own limit
     on a query's running time (the tests' servers give up on a query after a few seconds)."""
     install()
     folder.mkdir(parents=True, exist_ok=True)
     v = Virtuoso(folder, free_port(), free_port())
-    v.configure(max_seconds, buffers)
+    v.configure(max_seconds, buffers, rows)
     v.start()
     try:
         v.sql(SETUP)

@@ -411,6 +411,39 @@ def test_the_server_reaches_the_store_only_through_its_own_connections(virtuoso:
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory: pytest.TempPathFactory, virtuoso: Virtuoso) -> Iterator[RemoteStore]:
+    """A second Virtuoso that cuts every answer at 100 rows (ResultSetMaxRows), emptied."""
+    from tests.virtuoso import start
+    small = start(tmp_path_factory.mktemp("capped"), rows=100)
+    try:
+        with closing(wiped(small)) as store:
+            yield store
+    finally:
+        small.stop()
+
+
+def test_a_store_that_cuts_answers_short_is_read_whole(capped: RemoteStore, seed_path: Path) -> None:
+    """Reads that meet the store's row limit page through it: graphs, listings and every dump come out whole."""
+    from kg.pipeline import Ingester
+    Ingester(capped, None, workers=1).run([seed_path])
+    g = ox.NamedNode("http://example.org/copies")
+    repeated = [ox.Quad(q.subject, q.predicate, q.object, g)
+                for q in capped.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(Minter().ontology_graph)))]
+    capped.set_graph(g, repeated[:150], replace=True)      # triples the ontology graph states too
+    reference = ox.NamedNode(str(Minter().reference_graph))
+    assert sum(1 for _ in capped.ox.quads_for_pattern(None, None, None, reference)) == capped.count(reference.value)
+    assert len(list(capped.ox.named_graphs())) == 6
+    out = io.BytesIO()
+    capped.export("nq", out)
+    quads = list(ox.parse(out.getvalue(), ox.RdfFormat.N_QUADS))
+    assert len(quads) == len(capped.ox)
+    out = io.BytesIO()
+    capped.export("nt", out)
+    triples = list(ox.parse(out.getvalue(), ox.RdfFormat.N_TRIPLES))
+    assert len(triples) == len(set(triples)) == len({q.triple for q in quads})
+
+
 def _tcp_peers(pid: int) -> list[tuple[str, int]]:
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
