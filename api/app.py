@@ -18,22 +18,26 @@ from starlette.staticfiles import StaticFiles
 from api import articles, dumps, graphs, meta, openapi, resources, sparql
 from api.documents import page
 from api.errors import HTTPError, plain
+from api.extractors import Extractors
 from api.middleware import Guard, GZipExceptDumps
 from api.pool import Pool
 from api.state import State
 from api.storelink import Link
 from kg.config import Settings
 from kg.iris import Minter
+from kg.serving import ServeLock
 from kg.sparqlhttp import Endpoints, is_url
 
 STATIC = Path(__file__).parent / "static"
 READ, ALL = ["GET", "HEAD"], ["GET", "HEAD", "POST", "PUT", "DELETE"]
 
 
-def create_app(path: Path | str, settings: Settings, *, workers: int | None = None) -> FastAPI:
+def create_app(path: Path | str, settings: Settings, *, workers: int | None = None, url: str = "") -> FastAPI:
     """The server of the store at ``path`` (which must exist), or of the remote store at that URL: it never
-    opens the store read-write itself; its writer process does, on the first write."""
-    link, reader_env = None, None
+    opens the store read-write itself; its writer process does, on the first write. While it serves an embedded
+    store it holds ``<store>.serving`` (kg.serving), which tells the CLI that the store is served, and where
+    (``url``); a remote store takes any number of servers and writers, so nothing is held for it."""
+    link, reader_env, lock = None, None, None
     if is_url(path):
         endpoints = Endpoints.parse(str(path))
         link = Link(endpoints)
@@ -45,18 +49,29 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
         if not (path / "CURRENT").exists():
             raise ValueError(f"no store at {path}: create it first (kg ingest, or kg serve --create)")
         folder = settings.dumps_dir or path.with_name(path.name + ".dumps")
+        lock = ServeLock(path)
     pool = Pool(str(path), workers or max(2, os.cpu_count() or 2), memory=settings.worker_memory,
                 base=settings.base_iri, link=link, reader_env=reader_env)
-    state = State(path, Minter(settings.base_iri), settings, pool, dumps.DumpFiles(folder))
+    # Extractors take a core each, like kg ingest's workers; started on the first article posted.
+    extractors = Extractors(settings.base_iri, max(1, min(os.cpu_count() or 1, 8)), settings.worker_memory)
+    state = State(path, Minter(settings.base_iri), settings, pool, dumps.DumpFiles(folder), extractors)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            if lock is not None:
+                lock.acquire(url)
+        except PermissionError:
+            pass           # a store in a folder this user cannot write: nothing can write it, so nothing to tell
         await pool.start()
         try:
             yield
         finally:
             await pool.stop()
+            await extractors.stop()
             state.close()
+            if lock is not None:
+                lock.release()
 
     app = FastAPI(title="diplomacy-kg", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="Diplomacy news as linked data: SPARQL 1.1, "
@@ -86,6 +101,8 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
           name="graph_store")
     route("/articles", articles.post_article, methods=["POST"],
           summary="Add an article (raw text): 201, or 422 + SHACL report")
+    route("/articles/batch", articles.post_batch, methods=["POST"],
+          summary="Add many articles (NDJSON or tar): 200 + what became of each")
     route("/dumps/", dumps.listing, methods=READ, summary="The downloads: HTML, or DCAT by Accept")
     route("/dumps/{name}", dumps.download, methods=READ, summary="One download (ETag, Last-Modified, Range)")
     route("/context.jsonld", dumps.context, methods=READ, summary="The JSON-LD context of the JSON-LD dump")

@@ -58,6 +58,18 @@ SPARQL_BODY = {"required": True, "content": {
 GRAPH_BODY = {"required": True, "content": {m: {"schema": {"type": "string"}} for m in RDF}}
 ARTICLE_BODY = {"required": True, "content": {m: {"schema": {"type": "string"}} for m in
                                               ("text/plain", "text/markdown", "text/html", "application/json")}}
+ARTICLE_PARAMS = [_query("id", "The article's identity: an edit posted with the same id replaces it"),
+                  _query("source", "Where the article was read from, recorded as dip:readFrom")]
+BATCH_ITEM = {"type": "object", "properties": {
+    "name": {"type": "string", "description": "Where the article was read from (dip:readFrom)"},
+    "text": {"type": "string", "description": "The article, as text"},
+    "base64": {"type": "string", "description": "The article's bytes, base64-encoded (instead of text)"},
+    "id": {"type": "string", "description": "The article's identity: an edit sent with the same id replaces it"}}}
+BATCH_BODY = {"required": True, "content": {
+    "application/x-ndjson": {"schema": {"type": "array", "items": BATCH_ITEM,
+                                        "description": "One JSON object a line"}},
+    "application/x-tar": {"schema": {"type": "string", "format": "binary",
+                                     "description": "A tar archive of article files"}}}}
 
 SEE_OTHER = {303: ("See Other: the document about it", [])}
 PAGE_OR_RDF = {200: ("The document", HTML + RDF)}
@@ -88,7 +100,11 @@ def doc(path: str, method: str) -> dict[str, Any]:
                                         422: ("Refused by the shapes: the SHACL report",
                                               ["text/turtle", "text/plain"])},
                                        writes=True),
-                "openapi_extra": {"requestBody": ARTICLE_BODY}}
+                "openapi_extra": {"requestBody": ARTICLE_BODY, "parameters": ARTICLE_PARAMS}}
+    if path == "/articles/batch":
+        return {"responses": responses({200: ("What became of each article: status, IRI, message, SHACL report",
+                                              ["application/json"])}, writes=True),
+                "openapi_extra": {"requestBody": BATCH_BODY}}
     if path.startswith(("/id", "/topics", "/plover", "/cameo", "/graph/", "/dataset")):
         return {"responses": responses(SEE_OTHER)}
     if path == "/dumps/{name}":

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from api.extractors import Extractors
 from api.pool import Pool
 from kg.backend import open_store
 from kg.config import Settings
@@ -27,9 +28,8 @@ class State:
     settings: Settings
     pool: Pool
     dumps: DumpFiles
+    extractors: Extractors
     stats: tuple[str, Any] | None = None          # (version of the data, api.meta.Stats)
-    pipeline: Any = None                          # kg.pipeline.Worker for POST /articles, made on first use
-    pipeline_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _view: Any = None                             # kg.store.Store or kg.remote.RemoteStore
     _view_gen: int = -1
     _view_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -29,7 +29,7 @@ from api.formats import RDF_FORMATS, RESULT_FORMATS
 from api.results import WRITERS, Unrepresentable
 from api.sparqltext import Refused, TooDeep, first_line, inspect_query, refuse_fetching
 from kg.readonly import open_read_only
-from kg.sandbox import SandboxError, deny_network, limit_memory
+from kg.sandbox import SandboxError, deny_network, die_with_parent, limit_memory
 from kg.setquery import distinct_matches, query_form
 from kg.sparqlhttp import is_url
 from kg.store import StoreError
@@ -236,12 +236,14 @@ def start(out: IO[bytes], memory: int) -> bool:
 
 
 def main() -> None:
+    parent = os.getppid()
     inp = sys.stdin.buffer
     fd = os.dup(1)
     with contextlib.suppress(OSError):   # a bigger pipe means fewer wake-ups for large answers (Linux only)
         fcntl.fcntl(fd, 1031, 1 << 20)   # F_SETPIPE_SZ
     out = os.fdopen(fd, "wb")
     os.dup2(2, 1)  # a stray print must never corrupt the frames
+    die_with_parent(parent)
     if not start(out, int(sys.argv[2]) if len(sys.argv) > 2 else 0):
         sys.exit(3)
     worker = Worker(sys.argv[1], out, sys.argv[3] if len(sys.argv) > 3 else "")

@@ -20,6 +20,8 @@ from api.formats import RDF_FORMATS
 from api.sparqltext import Refused, TooDeep, first_line, inspect_update, refuse_fetching, with_using
 from api.worker import read_frame, start, store_status, write_frame
 from kg.iris import Minter
+from kg.sandbox import die_with_parent
+from kg.shared import ensure_shared
 from kg.sparqlhttp import is_url
 from kg.store import Store, StoreError
 
@@ -56,12 +58,11 @@ class Writer:
             return {"created": self.store.set_graph(name, quads, replace=req["replace"])}
         if op == "drop":
             return {"existed": self.store.drop_graph(graph_name(req["graph"]))}
-        if op == "articles":
-            outcomes = self.store.write_articles(req["articles"])
+        if op == "ingest":            # articles as the extractors hand them over: (IRI, N-Triples)
+            ensure_shared(self.store)
+            outcomes = self.store.write(req["articles"])
             self.store.flush()
             return {"outcomes": outcomes}
-        if op == "put_graphs":
-            return {"changed": [self.store.put_graph(name, triples) for name, triples in req["graphs"]]}
         raise Failed(400, f"unknown write {op!r}")
 
     def update(self, text: str, base_iri: str | None, using: list[str], using_named: list[str]) -> None:
@@ -125,9 +126,11 @@ def update_error(exc: Exception) -> tuple[int, str]:
 
 
 def main() -> None:
+    parent = os.getppid()
     inp = sys.stdin.buffer
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must never corrupt the frames
+    die_with_parent(parent)
     if not start(out, int(sys.argv[3])):
         sys.exit(3)
     try:

@@ -4,6 +4,7 @@ and where the time goes.
     python bench/ingest.py                 # 10,000 articles, all cores
     python bench/ingest.py -n 2000 --workers 1 --keep /tmp/store
     python bench/ingest.py -n 2000 --store 'http://127.0.0.1:8890/sparql#update=/sparql-auth'   # a SPARQL store
+    python bench/ingest.py -n 3000 --http  # also through a kg serve: kg ingest --server's rate against the CLI's
 
 The articles are generated from the gazetteer (real states, their leaders on the article's date, their
 capitals) in the three text formats the reader knows, with visits, talks, calls, signings, joint
@@ -154,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", type=Path, help="keep the store in this directory (must not exist)")
     p.add_argument("--store", help="ingest into this SPARQL 1.1 store instead (its URL; credentials from "
                    "KG_STORE_USER/KG_STORE_PASSWORD); it should be empty")
+    p.add_argument("--http", action="store_true", help="then send the same articles to a kg serve of a new store "
+                                                        "(POST /articles/batch, as kg ingest --server does)")
     args = p.parse_args(argv)
 
     from kg.iris import Minter
@@ -194,9 +197,44 @@ def main(argv: list[str] | None = None) -> int:
     if summary.count("rejected"):
         first = next(o for o in summary.outcomes if o.status == "rejected")
         print(f"first rejection: {first.path}\n{first.message}", file=sys.stderr)
+    if args.http:
+        http = _over_http(paths, scratch / "served")
+        print(f"over HTTP         {http:.0f} articles/s ({100 * http / (n / summary.seconds):.0f}% of the CLI's), "
+              "kg ingest --server into a kg serve of a new store")
     if not args.keep:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
+
+
+def _over_http(paths: list[Path], store_dir: Path) -> float:
+    """Articles/s of kg ingest --server into a kg serve of a new store (server start-up not counted)."""
+    import os
+    import socket
+    import subprocess
+    import urllib.request
+
+    from kg.client import send
+    from kg.config import Settings
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "KG_API_TOKEN": "bench"}
+    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--create", "--store", str(store_dir),
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        send(url, paths[:1], None, Settings(api_token="bench"), None, None)     # extractors started
+        summary = send(url, paths, None, Settings(api_token="bench"), None, None)
+        return len(summary.outcomes) / summary.seconds
+    finally:
+        server.terminate()
+        server.wait(60)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ class Settings:
     # where the server writes its dump files (default: next to an embedded store; data/dumps for a remote one)
     dumps_dir: Path | None = field(default_factory=lambda: Path(os.environ["KG_DUMPS"]) if os.environ.get(
         "KG_DUMPS") else None)
+    # seconds reading and extracting one article may take (a batch of n: this + n/4 s); past it, it is stopped
+    article_timeout: float = field(default_factory=lambda: _env_float("KG_ARTICLE_TIMEOUT", 60.0))
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import kg
 from kg import gazetteer as gz
+from kg.identity import article_key, iri_of_url
 from kg.iris import Minter, text_hash
 from kg.model import Findings, Office, Participant, Place, Span
 from kg.namespaces import DCTERMS, DIP, GEONAMES, ITSRDF, NIF, ORG, OWL, PROV, RDF, SCHEMA, SEM, TOPIC, WD, XSD
@@ -82,7 +83,7 @@ def find_place(gaz: gz.Gazetteer, name: str, country: str | None = None) -> gz.P
 
 
 class _Builder:
-    def __init__(self, findings: Findings, minter: Minter, gaz: gz.Gazetteer) -> None:
+    def __init__(self, findings: Findings, minter: Minter, gaz: gz.Gazetteer, key: str | None = None) -> None:
         self.f = findings
         self.m = minter
         self.gaz = gaz
@@ -90,7 +91,7 @@ class _Builder:
         self.add = self._add
         text = findings.article.text
         self.text = text
-        self.a = iri(minter.article(text))
+        self.a = iri(minter.article(key if key is not None else article_key(findings.article)))
         self.activity = self.local("extraction", 1)
         self.spans: set[int] = set()
         self.person_iris: dict[str, str] = {p.key: iri(minter.person(p.key)) for p in findings.persons}
@@ -180,6 +181,10 @@ class _Builder:
         add((a, _DIP.textLength, literal(len(self.text), NNI)))
         add((a, _SCHEMA.inLanguage, literal(art.language)))
         add((a, _PROV.wasGeneratedBy, self.activity))
+        if art.url:
+            add((a, _SCHEMA.url, iri(iri_of_url(art.url))))
+        if art.source:
+            add((a, _DIP.readFrom, literal(art.source)))
         if art.headline is not None:
             add((a, _SCHEMA.headline, literal(art.headline.text)))
         if art.published is not None:
@@ -349,6 +354,8 @@ class _Builder:
         return list(self.triples)
 
 
-def build_article_graph(findings: Findings, minter: Minter, gazetteer: gz.Gazetteer | None = None) -> list[Triple]:
-    """The article's triples only; store them in the named graph ``minter.article(findings.article.text)``."""
-    return _Builder(findings, minter, gazetteer if gazetteer is not None else gz.load()).build()
+def build_article_graph(findings: Findings, minter: Minter, gazetteer: gz.Gazetteer | None = None,
+                        key: str | None = None) -> list[Triple]:
+    """The article's triples only; store them in the named graph ``minter.article(key)``, the key by default
+    ``kg.identity.article_key(findings.article)``."""
+    return _Builder(findings, minter, gazetteer if gazetteer is not None else gz.load(), key).build()

@@ -14,6 +14,8 @@ from rdflib import URIRef
 
 from kg.config import DEFAULT_BASE_IRI
 
+_ARTICLE_PATH = re.compile(r"article/[0-9a-f]{16}")
+
 
 def slug(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
@@ -58,9 +60,14 @@ class Minter:
         """The extractor as a prov:SoftwareAgent: ``software/kg-rules``."""
         return URIRef(f"{self.id}software/{slug(name)}")
 
-    def article(self, text: str) -> URIRef:
-        """Content-addressed: the same text is the same article, wherever it was read from."""
-        return URIRef(f"{self.id}article/{text_hash(text)[:16]}")
+    def article(self, key: str) -> URIRef:
+        """Minted from the article's identity key (kg.identity.article_key), which is its text when nothing else
+        identifies it: the same key, the same IRI. A given key ``id:<IRI>`` naming an article IRI of this base is
+        that IRI (how ``kg ingest --id`` updates an article stored under an earlier key)."""
+        given = key[3:] if key.startswith("id:") else ""
+        if given.startswith(self.id) and _ARTICLE_PATH.fullmatch(given[len(self.id):]):
+            return URIRef(given)
+        return URIRef(f"{self.id}article/{text_hash(key)[:16]}")
 
     def local(self, article: URIRef, kind: str, n: int | str) -> URIRef:
         """A thing that exists only within one article: ``<article>#event-3``."""

@@ -1,32 +1,41 @@
 """Ingest: read -> extract -> build -> validate -> store, in batches, with worker processes for the CPU work.
 
-Workers read, extract, build and validate a chunk of articles and hand back each article's triples as
-N-Triples (cheap to pickle, parsed in Rust by the writer); the parent process is the only writer and
-stores each batch of valid articles in one transaction.
+Workers (kg.workers: forked, capped in memory, stopped past a deadline, dying with the parent) read, extract,
+build and validate a chunk of articles and hand back each article's triples as N-Triples (cheap to pickle,
+parsed in Rust by the writer); the parent process is the only writer and stores each batch of valid articles
+in one transaction. Whatever goes wrong with one file is that file's outcome; the batch goes on.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kg import gazetteer as gz
 from kg.article import parse_article, read_article
+from kg.config import Settings
 from kg.extract import extract
 from kg.graph import build_article_graph
+from kg.identity import article_key
 from kg.iris import Minter
 from kg.model import ArticleError, Findings
-from kg.rdf import Triple, ntriples
-from kg.reference import ReferenceIndex, reference_graph, reference_graphs
-from kg.store import Store
+from kg.namespaces import PROV, XSD
+from kg.rdf import Triple, iri, literal, ntriples
+from kg.reference import ReferenceIndex
+from kg.shared import ensure_shared, reference_triples
+from kg.store import Store, now_lexical
 from kg.summary import summarize
-from kg.validate import Engine, Validator
+from kg.validate import Engine, Report, Validator
+from kg.workers import Pool as WorkerPool
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".json"})
+_GENERATED_AT = iri(PROV.generatedAtTime)
 CHUNK = 128
 # Triples per store write. A write is one RocksDB ingestion with ~0.1 s of fixed cost, so fewer and larger
 # writes are much cheaper (measured: 3.3 ms an article in batches of 64 articles, 1.2 ms in batches of 640).
@@ -42,6 +51,7 @@ class Outcome:
     message: str = ""
     report: str | None = None         # the SHACL report (Turtle) of a rejected article
     warnings: int = 0
+    note: str = ""                    # a problem that did not stop the article (its report could not be written)
 
 
 @dataclass(slots=True)
@@ -62,6 +72,8 @@ class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
     seconds: float = 0.0
+    run: str = ""                     # this run's name: the folder its reports of rejected articles go to
+    reports: Path | None = None       # that folder, once a report was written there
 
     def count(self, *statuses: str) -> int:
         return sum(1 for o in self.outcomes if o.status in statuses)
@@ -75,12 +87,27 @@ class Summary:
         return self.count("rejected", "unreadable") == 0
 
 
-def article_paths(paths: Iterable[Path]) -> list[Path]:
+@dataclass(slots=True, frozen=True)
+class Source:
+    """One article to ingest: a file to read, or data with a name; ``key`` a given identity (kg ingest --id)."""
+    name: str
+    data: bytes | None = None
+    key: str | None = None
+
+
+def article_paths(paths: Iterable[Path], skipped: list[Path] | None = None) -> list[Path]:
+    """The article files among ``paths`` (folders searched); other files of the folders go to ``skipped``."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+            for f in sorted(p.rglob("*")):
+                if not f.is_file():
+                    continue
+                if f.suffix.lower() in ARTICLE_SUFFIXES and not any(part.startswith(".")
+                                                                    for part in f.relative_to(p).parts):
+                    out.append(f)
+                elif skipped is not None:
+                    skipped.append(f)
         else:
             out.append(p)
     return out
@@ -103,19 +130,24 @@ class Worker:
         self.validator = Validator(self.minter, self.gaz, engine)
         self._reference: ReferenceIndex | None = None
 
-    def build(self, path: str, data: bytes | str | None = None, timings: Timings | None = None) -> Built:
+    def build(self, path: str, data: bytes | str | None = None, timings: Timings | None = None,
+              key: str | None = None) -> Built:
+        """``key``: an identity given for the article (``kg ingest --id``); by default kg.identity decides."""
         t = timings or Timings()
         t0 = time.process_time()
         article = parse_article(data, path) if data is not None else read_article(Path(path))
         t1 = time.process_time()
         findings = extract(article, self.gaz)
         t2 = time.process_time()
-        triples = build_article_graph(findings, self.minter, self.gaz)
+        identity = article_key(article, key)
+        name = str(self.minter.article(identity))
+        triples = build_article_graph(findings, self.minter, self.gaz, identity)
+        triples.append((f"<{name}>", _GENERATED_AT, literal(now_lexical(), str(XSD.dateTime))))
         t3 = time.process_time()
         t.parse += t1 - t0
         t.extract += t2 - t1
         t.build += t3 - t2
-        return Built(path, str(self.minter.article(article.text)), triples, findings)
+        return Built(path, name, triples, findings)
 
     def summary(self, path: str, data: bytes | str | None = None) -> dict[str, object]:
         """The summary JSON of one article: ``kg extract --summary``."""
@@ -126,29 +158,35 @@ class Worker:
     @property
     def reference(self) -> ReferenceIndex:
         if self._reference is None:
-            self._reference = ReferenceIndex(reference_graph(self.minter, self.gaz))
+            self._reference = ReferenceIndex(reference_triples(self.minter))
         return self._reference
 
-    def chunk(self, paths: Sequence[str]) -> tuple[list[tuple[Outcome, str | None]], Timings]:
-        """Outcomes for a chunk; valid articles carry their triples as N-Triples."""
+    def chunk(self, items: Sequence[str | Source]) -> Chunk:
+        """Outcomes for a chunk; valid articles carry their triples as N-Triples. Whatever goes wrong with one
+        article (a reader or extractor bug included) is that article's outcome, never the chunk's."""
         timings = Timings()
         built: list[Built] = []
         out: list[tuple[Outcome, str | None]] = []
         slots: list[int] = []
-        for path in paths:
+        for item in items:
+            source = item if isinstance(item, Source) else Source(item)
             try:
-                b = self.build(path, timings=timings)
+                b = self.build(source.name, source.data, timings, source.key)
             except ArticleError as exc:
-                out.append((Outcome(path, "unreadable", message=str(exc)), None))
+                out.append((Outcome(source.name, "unreadable", message=str(exc)), None))
+                continue
+            except Exception as exc:       # noqa: BLE001 - a bug on one input must not end the batch
+                out.append((Outcome(source.name, "unreadable", message=failure(source.name, exc)), None))
                 continue
             slots.append(len(out))
-            out.append((Outcome(path, "pending", b.article, len(b.triples)), None))
+            out.append((Outcome(source.name, "pending", b.article, len(b.triples)), None))
             built.append(b)
         t0 = time.process_time()
-        reports = self.validator.validate([(b.article, b.triples) for b in built])
-        timings.validate += time.process_time() - t0
-        for slot, b, report in zip(slots, built, reports):
+        for slot, b, report in zip(slots, built, self._validate(built)):
             outcome = out[slot][0]
+            if isinstance(report, str):
+                outcome.status, outcome.message = "unreadable", report
+                continue
             outcome.warnings = len(report.warnings)
             if report.conforms:
                 out[slot] = (outcome, ntriples(b.triples))
@@ -156,43 +194,80 @@ class Worker:
                 outcome.status = "rejected"
                 outcome.message = report.text
                 outcome.report = report.to_turtle()
+        timings.validate += time.process_time() - t0
         return out, timings
+
+    def _validate(self, built: list[Built]) -> list[Report | str]:
+        """One report per article; where validating an article fails, why (a string)."""
+        try:
+            return list(self.validator.validate([(b.article, b.triples) for b in built]))
+        except Exception:                  # noqa: BLE001 - find the article it fails on
+            out: list[Report | str] = []
+            for b in built:
+                try:
+                    out.append(self.validator.validate([(b.article, b.triples)])[0])
+                except Exception as exc:   # noqa: BLE001
+                    out.append(failure(b.path, exc, "cannot validate"))
+            return out
+
+
+Chunk = tuple[list[tuple[Outcome, "str | None"]], Timings]
+
+
+def failure(name: str, exc: BaseException, what: str = "cannot read") -> str:
+    if isinstance(exc, MemoryError):
+        return f"{name}: {what}: it needs more memory than a worker may use (KG_WORKER_MEMORY)"
+    if isinstance(exc, RecursionError):
+        return f"{name}: {what}: it nests too deeply"
+    return f"{name}: {what} ({type(exc).__name__}: {exc})"
 
 
 _WORKER: Worker | None = None
 
 
-def _init_worker(base_iri: str) -> None:
-    global _WORKER
-    _WORKER = Worker(base_iri)
-
-
-def _run_chunk(paths: Sequence[str]) -> tuple[list[tuple[Outcome, str | None]], Timings]:
+def _run_chunk(items: list[str | Source]) -> Chunk:
     assert _WORKER is not None
-    return _WORKER.chunk(paths)
+    return _WORKER.chunk(items)
+
+
+def _fail_one(item: str | Source, reason: str) -> Chunk:
+    name = item.name if isinstance(item, Source) else item
+    return [(Outcome(name, "unreadable", message=f"{name}: {reason}"), None)], Timings()
+
+
+def _merge(parts: list[Chunk]) -> Chunk:
+    timings = Timings()
+    out: list[tuple[Outcome, str | None]] = []
+    for outcomes, t in parts:
+        out += outcomes
+        timings.add(t)
+    return out, timings
 
 
 class Ingester:
     def __init__(self, store: Store, rejected_dir: Path | None, workers: int | None = None,
                  progress: Callable[[int, int, Summary], None] | None = None, chunk: int = CHUNK,
-                 write_batch: int = WRITE_BATCH) -> None:
+                 write_batch: int = WRITE_BATCH, timeout: float | None = None, memory: int | None = None) -> None:
         self.store = store
         self.chunk = chunk
         self.write_batch = write_batch
         self.rejected_dir = rejected_dir
         self.workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 8))
         self.progress = progress
+        settings = Settings() if timeout is None or memory is None else None
+        self.timeout = timeout if timeout is not None else settings.article_timeout  # type: ignore[union-attr]
+        self.memory = memory if memory is not None else settings.worker_memory  # type: ignore[union-attr]
 
-    def ensure_reference(self, gaz: gz.Gazetteer | None = None) -> None:
-        for name, triples in reference_graphs(self.store.minter, gaz).items():
-            self.store.put_graph(name, triples)
+    def ensure_reference(self) -> None:
+        """The shared graphs of this version in the store: nothing to do when it holds them already."""
+        ensure_shared(self.store)
 
-    def run(self, paths: Sequence[Path]) -> Summary:
+    def run(self, paths: Sequence[Path | str | Source]) -> Summary:
         start = time.perf_counter()
-        summary = Summary()
+        summary = Summary(run=run_name())
         self.ensure_reference()
-        names = [str(p) for p in paths]
-        chunks = [names[i:i + self.chunk] for i in range(0, len(names), self.chunk)]
+        items = [p if isinstance(p, Source) else Source(str(p)) for p in paths]
+        chunks = [items[i:i + self.chunk] for i in range(0, len(items), self.chunk)]
         pending: list[tuple[Outcome, str | None]] = []
         for outcomes, timings in self._chunks(chunks):
             summary.timings.add(timings)
@@ -201,24 +276,27 @@ class Ingester:
                 self._store(pending, summary)
                 pending = []
                 if self.progress:
-                    self.progress(len(summary.outcomes), len(names), summary)
+                    self.progress(len(summary.outcomes), len(items), summary)
         if pending:
             self._store(pending, summary)
             if self.progress:
-                self.progress(len(summary.outcomes), len(names), summary)
+                self.progress(len(summary.outcomes), len(items), summary)
         self.store.flush()
         summary.seconds = time.perf_counter() - start
         return summary
 
-    def _chunks(self, chunks: list[list[str]]) -> Iterator[tuple[list[tuple[Outcome, str | None]], Timings]]:
-        base = self.store.minter.base
-        if self.workers <= 1 or len(chunks) <= 1:
-            worker = Worker(base)
-            for chunk in chunks:
-                yield worker.chunk(chunk)
+    def _chunks(self, chunks: list[list[Source]]) -> Iterator[Chunk]:
+        global _WORKER
+        if not chunks:
             return
-        with ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(base,)) as pool:
-            yield from pool.map(_run_chunk, chunks)
+        # Loaded once here, before the workers are forked: they share it and start at once.
+        _WORKER = Worker(self.store.minter.base)
+        workers = min(self.workers, len(chunks))
+        with WorkerPool(workers, _run_chunk, _fail_one, _merge, self._deadline, self.memory) as pool:
+            yield from pool.map(chunks)
+
+    def _deadline(self, items: list[Source]) -> float:
+        return batch_deadline(self.timeout, len(items))
 
     def _store(self, outcomes: list[tuple[Outcome, str | None]], summary: Summary) -> None:
         t0 = time.process_time()
@@ -228,17 +306,42 @@ class Ingester:
                 o.status = status
         for o, _ in outcomes:
             if o.status == "rejected":
-                self._keep_report(o)
+                self._keep_report(o, summary)
             summary.outcomes.append(o)
         summary.timings.store += time.process_time() - t0
 
-    def _keep_report(self, o: Outcome) -> None:
-        if self.rejected_dir is None or o.report is None:
-            return
-        self.rejected_dir.mkdir(parents=True, exist_ok=True)
-        stem = Path(o.path).name
-        (self.rejected_dir / f"{stem}.report.ttl").write_text(o.report, encoding="utf-8")
-        (self.rejected_dir / f"{stem}.report.txt").write_text(f"{o.path}\n{o.message}\n", encoding="utf-8")
+    def _keep_report(self, o: Outcome, summary: Summary) -> None:
+        keep_report(self.rejected_dir, o, summary)
+
+
+def keep_report(rejected_dir: Path | None, o: Outcome, summary: Summary) -> None:
+    """The report of a rejected article, in this run's folder, named after its file and a digest of its path
+    (``a/story.txt`` and ``b/story.txt`` differ); a report that cannot be written is a note on the article."""
+    if rejected_dir is None or o.report is None:
+        return
+    folder = rejected_dir / summary.run
+    stem = f"{Path(o.path).name}-{hashlib.sha256(o.path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    head = f"run {summary.run}\nfile {o.path}\narticle {o.article}\n"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{stem}.report.ttl").write_text("".join(f"# {line}\n" for line in head.splitlines()) + o.report,
+                                                   encoding="utf-8")
+        (folder / f"{stem}.report.txt").write_text(f"{head}\n{o.message}\n", encoding="utf-8")
+    except OSError as exc:
+        o.note = f"its report could not be written to {folder}: {exc.strerror or exc}"
+    else:
+        summary.reports = folder
+
+
+def batch_deadline(timeout: float, items: int) -> float:
+    """How long reading and extracting ``items`` articles may take: one article's timeout, and a quarter of a second
+    for each (a hundred times what an article takes)."""
+    return timeout + 0.25 * items
+
+
+def run_name() -> str:
+    """A name for one ingest run: when it started (UTC) and a random suffix."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def text_progress(done: int, total: int, summary: Summary) -> None:

@@ -25,11 +25,12 @@ from kg.namespaces import DCTERMS, DIP, XSD
 from kg.rdf import Triple, ntriples, to_oxigraph
 from kg.remoteview import RemoteView
 from kg.sparqlhttp import Client, Endpoints, Opener, StoreError, direct
-from kg.store import FORMATS, QUAD_FORMATS, graph_digest
+from kg.store import FORMATS, QUAD_FORMATS, graph_digest, literal_now, revision, split_history
 from kg.virtuoso import operations
 
 CHUNK = 1_000                 # triples in one INSERT DATA operation (Virtuoso's parser stops near 5,000)
 ASK_GRAPHS = 200              # graphs asked about in one query
+_SHARED_DIGEST = ox.NamedNode(str(DIP.sharedGraphsDigest))
 
 
 class _Op:
@@ -62,27 +63,40 @@ class RemoteStore:
         return self.write([(str(name), ntriples(triples)) for name, triples in articles])
 
     def write(self, articles: Sequence[tuple[str, str]]) -> list[str]:
-        """Store each article's graph (N-Triples text); per article "added", "replaced" or "unchanged"."""
-        outcome: dict[int, str] = {}
-        first: dict[str, int] = {}
-        for i, (iri, _) in enumerate(articles):
-            if iri in first:
-                outcome[i] = "unchanged"      # the same text twice in one batch
-            else:
-                first[iri] = i
-        stored = self._stored(list(first))
+        """Store each article's graph (N-Triples text); per article "added", "replaced" or "unchanged". As the
+        embedded store's: a replacing graph carries the history of the one it replaces (kg.store.revision), and
+        one IRI given twice is written twice, in order."""
+        now = literal_now()
+        out = [""] * len(articles)
+        todo = list(range(len(articles)))
+        while todo:
+            seen: set[str] = set()
+            now_round, later = [], []
+            for i in todo:
+                (later if articles[i][0] in seen else now_round).append(i)
+                seen.add(articles[i][0])
+            for i, status in zip(now_round, self._write_once([articles[i] for i in now_round], now)):
+                out[i] = status
+            todo = later
+        return out
+
+    def _write_once(self, articles: Sequence[tuple[str, str]], now: ox.Literal) -> list[str]:
+        stored = self._stored([iri for iri, _ in articles])
+        outcome: list[str] = []
         ops: list[_Op] = []
-        for iri, i in first.items():
-            quads = _quads(articles[i][1], iri)
+        for iri, nt in articles:
+            quads = _quads(nt, iri)
             name = ox.NamedNode(iri)
-            existing = iri in stored
-            if existing and graph_digest(stored[iri]) == graph_digest(quads):
-                outcome[i] = "unchanged"
-                continue
-            outcome[i] = "replaced" if existing else "added"
-            ops += self._graph_ops(name, quads, replace=existing)
+            if iri in stored:
+                old, old_books = split_history(name, stored[iri])
+                if graph_digest(old) == graph_digest(split_history(name, quads)[0]):
+                    outcome.append("unchanged")
+                    continue
+                quads += revision(name, old, old_books, quads, now)
+            outcome.append("replaced" if iri in stored else "added")
+            ops += self._graph_ops(name, quads, replace=iri in stored)
         self._send(ops)
-        return [outcome[i] for i in range(len(articles))]
+        return outcome
 
     def _stored(self, iris: list[str]) -> dict[str, list[ox.Quad]]:
         """The stored graphs among ``iris``, with their quads (for fresh articles, one query that finds none)."""
@@ -173,6 +187,20 @@ class RemoteStore:
             return False
         self._send(self._graph_ops(name, quads, replace=bool(stored)))
         return True
+
+    def shared_digest(self) -> str | None:
+        """The version (kg.shared.digest) of the shared graphs this store holds."""
+        for q in self.ox.quads_for_pattern(self._dataset, _SHARED_DIGEST, None, self._meta):
+            return q.object.value
+        return None
+
+    def put_shared(self, graphs: dict[str, list[Triple]], digest: str) -> None:
+        """Put the shared graphs of version ``digest`` in place, each only if it changed, then record the version
+        (last: an ingest stopped before it puts them again)."""
+        for name, triples in graphs.items():
+            self.put_graph(name, triples)
+        self._send([_Op(f"DELETE WHERE {{ GRAPH {self._meta} {{ {self._dataset} {_SHARED_DIGEST} ?d }} }}"),
+                    _Op(f"INSERT DATA {{ GRAPH {self._meta} {{ {self._dataset} {_SHARED_DIGEST} \"{digest}\" }} }}")])
 
     def set_graph(self, name: ox.NamedNode | ox.DefaultGraph, quads: list[ox.Quad], *, replace: bool) -> bool:
         """The Graph Store's PUT (``replace``) and POST; True if the graph did not exist before."""

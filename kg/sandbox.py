@@ -1,11 +1,12 @@
 """A process that must not reach the network cannot: a seccomp filter refuses it every socket but AF_UNIX.
 
-Installed by the query workers, the server's writer and the offline CLI commands before they touch user
-input. The filter is a classic-BPF program handed to seccomp(2) with TSYNC (all threads, and every thread
-or child started later, inherit it). It denies, with EACCES, ``socket()`` for any family but AF_UNIX, and
-``io_uring_setup`` (io_uring can open sockets without the socket syscall); a syscall made under another
-ABI (i386 ``int 0x80``, x32) is denied whole, since its numbers differ. Where the kernel or the machine
-offers no seccomp, ``deny_network`` raises ``SandboxError``: callers refuse to run rather than run open.
+Installed by the query workers, the server's writer and extractors, the ingest workers and the offline CLI
+commands before they touch user input. The filter is a classic-BPF program handed to seccomp(2) with TSYNC
+(all threads, and every thread or child started later, inherit it). It denies, with EACCES, ``socket()`` for
+any family but AF_UNIX, and ``io_uring_setup`` (io_uring can open sockets without the socket syscall); a
+syscall made under another ABI (i386 ``int 0x80``, x32) is denied whole, since its numbers differ. Where the
+kernel or the machine offers no seccomp, ``deny_network`` raises ``SandboxError``: callers refuse to run
+rather than run open.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import errno
 import os
 import platform
 import resource
+import signal
 import socket
 import struct
 
@@ -24,6 +26,7 @@ _ARCHES = {
 }
 _X32_BIT = 0x40000000
 _PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_PDEATHSIG = 1
 _SECCOMP_SET_MODE_FILTER = 1
 _SECCOMP_FILTER_FLAG_TSYNC = 1
 _RET_ALLOW = 0x7FFF0000
@@ -101,6 +104,16 @@ def network_open() -> bool:
             raise
         return True
     return False
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (PR_SET_PDEATHSIG), so that no worker outlives a
+    killed ``kg ingest`` or server; ``parent`` is the pid it was started by: if that one is already gone, exit."""
+    if platform.system() == "Linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def limit_memory(max_bytes: int) -> None:

@@ -22,6 +22,7 @@ from kg.iris import Minter
 from kg.namespaces import DIPSH, NIF, PREFIXES, RDF, RDFS, SH
 from kg.rdf import Triple, iri, to_rdflib, value_of
 from kg.reference import ReferenceIndex, ontology_graph, reference_graph, shapes_graph
+from kg.shared import reference_triples
 
 Engine = TypingLiteral["fast", "pyshacl"]
 _BEGIN, _END, _ANCHOR, _CONTEXT, _STRING = (iri(t) for t in (NIF.beginIndex, NIF.endIndex, NIF.anchorOf,
@@ -81,8 +82,10 @@ class Validator:
         self.engine = engine
         self.shapes_graph = shapes_graph()
         self.shapes = shacl.Shapes(self.shapes_graph)
-        gaz = gazetteer if gazetteer is not None else gz.load()
-        self.reference = ReferenceIndex(reference_graph(minter, gaz))
+        default = gz.load()
+        gaz = gazetteer if gazetteer is not None else default
+        # The installed gazetteer's reference graph is built once per version (kg.shared); another is built here.
+        self.reference = ReferenceIndex(reference_triples(minter) if gaz is default else reference_graph(minter, gaz))
         ontology = ontology_graph()
         self.axioms: list[Triple] = [(iri(s), iri(RDFS.subClassOf), iri(o))
                                      for s, o in ontology.subject_objects(RDFS.subClassOf)

@@ -26,7 +26,10 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    import pytest
+
     from kg.remote import RemoteStore
+    from kg.store import Store
 
 INI = (Path("/etc/virtuoso-opensource-7/virtuoso.ini"), Path("/usr/share/virtuoso-opensource-7/virtuoso.ini"))
 USER, PASSWORD = "kg", "kg-test-password"
@@ -200,6 +203,15 @@ def wiped(v: Virtuoso) -> RemoteStore:
     remote = RemoteStore(v.store)
     remote.update("DROP ALL")
     return remote
+
+
+def empty_store(request: pytest.FixtureRequest, folder: Path) -> Store | RemoteStore:
+    """For a fixture parametrized over BACKENDS: a new embedded store in ``folder``, or the session's Virtuoso
+    emptied (close it when done)."""
+    if request.param == "embedded":
+        from kg.store import Store
+        return Store(folder / "store")
+    return wiped(request.getfixturevalue("virtuoso"))
 
 
 def main() -> int:

@@ -63,8 +63,8 @@ def serve(path: Path | str, **settings: object) -> Live:
     s = Settings(store=path, **settings)  # type: ignore[arg-type]
     port = free_port()
     # asyncio, not uvloop: several test servers share this process, and uvloop refuses two loops spawning at once
-    config = uvicorn.Config(create_app(path, s, workers=2), host="127.0.0.1", port=port, log_level="warning",
-                            loop="asyncio")
+    config = uvicorn.Config(create_app(path, s, workers=2, url=f"http://127.0.0.1:{port}"), host="127.0.0.1",
+                            port=port, log_level="warning", loop="asyncio")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -211,10 +211,12 @@ def served(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterato
 
 
 @pytest.fixture(scope="session")
-def seed_served(seed_live: Live) -> Iterator[str]:
-    """`kg serve` in a process of its own over the seed-only store (default base IRI): its URL."""
+def seed_served(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[str]:
+    """`kg serve` in a process of its own over a seed-only store (default base IRI) like seed_live's, a store of its
+    own (a store is served by one server at a time): its URL."""
     port = free_port()
-    proc = start_kg_serve(seed_live.path, port)
+    proc = start_kg_serve(seeded_store(tmp_path_factory.mktemp("seed-served") / "store", seed_path, fixture=False),
+                          port)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(30)

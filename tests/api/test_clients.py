@@ -54,7 +54,7 @@ def test_kg_serve_is_the_entry_point(live: Live, tmp_path: Path) -> None:
     """The README's command: `kg serve` on a store, answering on loopback."""
     port = free_port()
     env = {**os.environ, "KG_QUERY_TIMEOUT": "5"}
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(tmp_path / "store"),
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--create", "--store", str(tmp_path / "store"),
                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

@@ -121,3 +121,88 @@ def test_validate_with_either_engine_names_the_missing_date(tmp_path: Path, engi
     assert main(["validate", "--engine", engine, str(undated)]) == 1
     out = capsys.readouterr().out
     assert out.startswith(f"invalid {undated}") and "datePublished" in out
+
+
+# --- issue 9: I/O and input mistakes get one line and exit 2 (item 8), nothing is silent (item 9) -------------
+
+def _one_line(err: str) -> str:
+    assert "Traceback" not in err and err.strip().count("\n") == 0, err
+    return err.strip()
+
+
+def test_a_missing_query_file_is_one_line_and_exit_2(store_dir: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", f"@{tmp_path / 'missing.rq'}", "--store", str(store_dir)]) == 2
+    assert "missing.rq" in _one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("target", ["/nonexistent-folder/x.nt", "FILE/x.nt"])
+def test_export_to_a_path_that_cannot_be_written_is_one_line_and_exit_2(
+        store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
+    (tmp_path / "FILE").write_text("", encoding="utf-8")
+    target = target.replace("FILE", str(tmp_path / "FILE"))
+    assert main(["export", "--format", "nt", "-o", target, "--store", str(store_dir)]) == 2
+    assert target in _one_line(capsys.readouterr().err)
+
+
+def test_remove_takes_the_iri_as_tsv_prints_it_and_goes_on_after_a_malformed_one(
+        store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["query", "SELECT ?a WHERE { ?a a dip:NewsArticle }", "--store", str(store_dir), "--format", "tsv"])
+    printed = capsys.readouterr().out.splitlines()[1]
+    assert printed.startswith("<") and printed.endswith(">")
+    assert main(["remove", "x y", printed, "--store", str(store_dir)]) == 2
+    out, err = capsys.readouterr()
+    assert f"removed {printed[1:-1]}" in out
+    assert "not an IRI: 'x y'" in _one_line(err)
+
+
+def test_a_bad_query_gets_the_useful_line_only(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "SELECT * WHERE {", "--store", str(store_dir)]) == 2
+    err = _one_line(capsys.readouterr().err)
+    assert "line 1, column 17" in err and len(err) < 200
+
+
+def test_a_folder_without_articles_is_an_error_that_names_what_was_skipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    (folder / "story.pdf").write_bytes(b"%PDF-1.4")
+    assert main(["ingest", str(folder), "--store", str(tmp_path / "store")]) == 2
+    err = capsys.readouterr().err
+    assert "skipped 2 file(s)" in err and ".csv, .pdf" in err and "no article files" in err
+
+
+def test_skipped_files_are_named_beside_the_articles_ingested(tmp_path: Path, seed_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "seed.txt")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8")
+    assert main(["ingest", str(folder), "--store", str(tmp_path / "store"), "--workers", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert "1 added" in out and "skipped 1 file(s)" in err and "photo.jpg" in err
+
+
+def test_serve_refuses_a_store_that_does_not_exist_unless_told_to_create_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    try:
+        done = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "--store", str(tmp_path / "typo"), "--port",
+                               "18799"], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("kg serve served a store that does not exist")
+    assert done.returncode == 2 and "--create" in _one_line(done.stderr)
+    assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "http"])
+def test_serve_refuses_a_port_outside_1_to_65535(port: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    try:
+        done = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "--create", "--store", str(tmp_path / "s"),
+                               "--port", port], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"kg serve took port {port}")
+    assert done.returncode == 2 and "not a TCP port" in done.stderr

@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import gazetteer as gz
 from kg.graph import build_article_graph
+from kg.identity import article_key
 from kg.iris import Minter
 from kg.model import Country, Findings
 from kg.namespaces import DIP, DIPSH, SCHEMA, SH
@@ -33,8 +34,8 @@ def _validate(validator: Validator, article: str, triples: list[Triple]) -> Repo
 
 
 @pytest.fixture()
-def seed_article(minter: Minter, seed_text: str) -> str:
-    return str(minter.article(seed_text))
+def seed_article(minter: Minter, seed_findings: Findings) -> str:
+    return str(minter.article(article_key(seed_findings.article)))
 
 
 @pytest.mark.parametrize("engine", ENGINES)
