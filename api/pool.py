@@ -107,6 +107,13 @@ async def spawn(*args: str, link: Link | None = None, env: dict[str, str] | None
         kind, payload = await p.frame()
     except asyncio.IncompleteReadError:
         kind, payload = b"", b"it exited while starting"
+    except asyncio.CancelledError:        # the pool stopped while it started: nothing else knows of it
+        p.kill()
+        if proc.stdin is not None:
+            proc.stdin.close()
+        if p.link is not None:
+            p.link.cancel()
+        raise
     if kind != b"K":
         await p.end()
         raise StartError(f"{args[0]} did not start: {payload.decode(errors='replace')}")
