@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from api.sparqltext import check_remote
 from kg.iris import Minter
 from kg.sparqlhttp import Answer, Client, StoreError, XmlResults
+from kg.virtuoso import ordered_construct
 
 GROUP = 5_000                 # triples of small graphs fetched in one request by a dump
 RESULTS = "application/sparql-results+xml"
@@ -93,7 +94,10 @@ class RemoteView:
         elif not use_default_graph_as_union and not checked.has_dataset:
             dataset = [("default-graph-uri", self.default.value)]
         graph = checked.form in ("CONSTRUCT", "DESCRIBE")
-        answer = self.client.query(checked.text, GRAPH_ACCEPT if graph else RESULTS, dataset)
+        text = checked.text
+        if checked.form == "CONSTRUCT" and self.dialect == "virtuoso":
+            text = ordered_construct(text)
+        answer = self.client.query(text, GRAPH_ACCEPT if graph else RESULTS, dataset)
         self.truncated_at = answer.capped
         return self._parse(answer)
 

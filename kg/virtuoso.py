@@ -13,6 +13,11 @@ Measured on Debian's virtuoso-opensource 7.2.5, and the reason for each rule of 
   graph exists is asked first, and the operation is sent as ``DROP SILENT``.
 - Each operation commits on its own, so sending them one per request loses nothing.
 
+And one of its queries: a ``CONSTRUCT`` whose pattern holds a subquery (as every set-semantics rewrite does,
+kg.setquery) ignores its ``LIMIT`` and ``OFFSET`` unless it has an ``ORDER BY``: ``ordered_construct`` gives
+it one, by the first variable of its pattern (any order is SPARQL's; a sort of at most ``LIMIT`` + ``OFFSET``
+rows, within Virtuoso's ``MaxSortedTopRows``).
+
 Departures that no sending can mend, and which the README lists: a typed literal is kept by value, so a
 non-canonical form comes back canonical (``"1"^^xsd:boolean`` as ``"true"``; the pipeline writes canonical
 forms); ``SELECT DISTINCT ?g`` over ``GRAPH ?g`` also names graphs the user may not read; ``GROUP_CONCAT`` needs
@@ -48,6 +53,22 @@ def segments(text: str) -> Iterator[tuple[str, str, list[Token]]]:
             start, toks = (end + 1 if tok is not None else end), []
             continue
         toks.append(tok)
+
+
+def ordered_construct(text: str) -> str:
+    """A CONSTRUCT query with LIMIT or OFFSET and no ORDER BY, GROUP BY or VALUES after its pattern, ordered by
+    the pattern's first variable (see the module's description); any other text as it is."""
+    toks = list(depths(text))
+    closing = [i for i, t in enumerate(toks) if t.depth == 0 and t.tok.kind == "punct" and t.tok.text == "}"]
+    words = {t.keyword for t in toks[closing[-1]:]} if closing else set()
+    if not {"LIMIT", "OFFSET"} & words or {"ORDER", "GROUP", "HAVING", "VALUES"} & words:
+        return text
+    opening = max(i for i, t in enumerate(toks[:closing[-1]]) if t.depth == 0 and t.tok.text == "{")
+    var = next((t.tok.text for t in toks[opening:closing[-1]] if t.tok.kind == "var"), None)
+    if var is None:
+        return text
+    at = toks[closing[-1]].tok.end
+    return f"{text[:at]} ORDER BY {var}{text[at:]}"
 
 
 def operations(text: str, view: RemoteView) -> Iterator[tuple[str, bool]]:

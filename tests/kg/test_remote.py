@@ -326,6 +326,20 @@ def test_a_large_graph_is_swapped_in_whole(remote: RemoteStore) -> None:
     assert [int(row["n"].value) for row in staged] == [0]
 
 
+def test_limit_and_offset_hold_for_a_construct_of_the_union(remote: RemoteStore) -> None:
+    """Virtuoso ignores them on a CONSTRUCT whose pattern holds a subquery, as the set rewrite makes every
+    pattern on the union (kg.setquery); kg.virtuoso.ordered_construct gives such a query an order."""
+    from kg.setquery import distinct_matches
+    for i in range(2):      # the same 30 triples in two graphs: the union holds each once
+        g = ox.NamedNode(f"http://example.org/copy{i}")
+        remote.set_graph(g, [ox.Quad(ox.NamedNode(f"http://ex/s{k}"), ox.NamedNode("http://ex/p"), ox.Literal(str(k)),
+                                     g) for k in range(30)], replace=True)
+    query = distinct_matches("CONSTRUCT { ?s <http://ex/q> ?o } WHERE { ?s <http://ex/p> ?o } LIMIT 7 OFFSET 20")
+    assert "SELECT DISTINCT" in query
+    assert len(set(remote.query(query))) == 7
+    assert len(set(remote.query(query.replace("LIMIT 7 ", "")))) == 10
+
+
 _INGEST = """
 import sys
 from pathlib import Path
