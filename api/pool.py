@@ -9,8 +9,8 @@ Workers: ``size`` always running, up to ``spare`` more started while every worke
 GROW_AFTER seconds, never more than ``size + spare`` in all, however many requests arrive at once; a
 spare worker idle for RETIRE_AFTER seconds is stopped. A request waits for a worker until its deadline
 (503 with Retry-After then), or is refused at once when MAX_WAITING requests are already waiting.
-After every write the pool's generation goes up, and each worker reopens its read-only view with its
-next job.
+The writer starts with the pool and checkpoints the store after every write (kg.snapshots); workers read
+the newest checkpoint, reopening it with their next job after a write. The generation counts writes.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from typing import Any
 from api.errors import HTTPError
 from api.storelink import ENV, Link
 from api.worker import FRAME
+from kg.snapshots import prune
 
 GROW_AFTER = 0.25     # seconds every worker must have been busy before a spare one is started
 RETIRE_AFTER = 30.0   # seconds a spare worker may sit idle before it is stopped
@@ -38,7 +39,6 @@ RETRY_AFTER = {"Retry-After": "2"}
 class _Proc:
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
-        self.gen = 0
         self.idle_since = time.monotonic()
         self.link: asyncio.Task[None] | None = None
 
@@ -148,6 +148,10 @@ class Pool:
         return self._live
 
     async def start(self) -> None:
+        """Start the writer, whose first checkpoint the workers then open, and ``size`` workers. A writer that
+        cannot start (another process holds the store) leaves the workers reading the store itself."""
+        with contextlib.suppress(StartError):
+            self._writer = await spawn("api.writer", self.path, self.base, str(self.memory), link=self.link)
         self._live = self.size
         try:
             procs = await asyncio.gather(*(self._new() for _ in range(self.size)))
@@ -168,6 +172,9 @@ class Pool:
         self._idle.clear()
         self._writer = None
         self._live = 0
+        if self.link is None:              # an embedded store's checkpoints (kg.snapshots)
+            with contextlib.suppress(OSError):
+                prune(self.path, keep=0)   # no server reads them now; a CLI reader's pinned one stays
 
     def changed(self) -> None:
         """The store was written: workers reopen their view with their next job."""
@@ -177,7 +184,6 @@ class Pool:
 
     async def _new(self) -> _Proc:
         p = await spawn("api.worker", self.path, str(self.memory), self.base, link=self.link, env=self.reader_env)
-        p.gen = self.gen
         self._procs.add(p)
         return p
 
@@ -279,8 +285,7 @@ class Pool:
         deadline = loop.time() + timeout
         p = await self._acquire(deadline)
         try:
-            await p.send({**req, "reopen": p.gen != self.gen})
-            p.gen = self.gen
+            await p.send(req)
             kind, payload = await asyncio.wait_for(p.frame(), deadline - loop.time())
         except TimeoutError:
             self._discard(p)

@@ -57,9 +57,9 @@ class State:
             view.close()
 
     async def read(self, fn: Callable[[Store], T]) -> T:
-        """``fn`` on a read-only view of the store as of the latest write, in a thread. The writer process
-        holds the store; its compactions can remove a file an older view still names, so a read that
-        fails that way is tried once more on a fresh view."""
+        """``fn`` on a read-only view of the store as of the latest write, in a thread: the writer's newest
+        checkpoint (kg.snapshots), pinned until the last read of it is done. A read of the store itself (no
+        writer could start) can lose a file to a compaction: it is tried once more on a fresh view."""
         view = await self._fresh()
         try:
             return await asyncio.to_thread(fn, view)

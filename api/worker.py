@@ -28,9 +28,9 @@ from api.dumpwriter import write_dump
 from api.formats import RDF_FORMATS, RESULT_FORMATS
 from api.results import WRITERS, Unrepresentable
 from api.sparqltext import Refused, TooDeep, first_line, inspect_query, refuse_fetching
-from kg.readonly import open_read_only
 from kg.sandbox import SandboxError, deny_network, die_with_parent, limit_memory
 from kg.setquery import distinct_matches, query_form
+from kg.snapshots import View
 from kg.sparqlhttp import is_url
 from kg.store import StoreError
 
@@ -101,13 +101,14 @@ class Worker:
                 from api.storelink import child_store
                 self.store = child_store(self.path, self.base).ox
             return
-        self.store = open_read_only(self.path)
+        self.view = View(self.path)
+        self.store = self.view.ox
 
     def handle(self, req: dict[str, Any]) -> None:
         op = req["op"]
         out = Output(self.out, {})
         try:
-            if req.get("reopen"):
+            if not is_url(self.path) and self.view.stale:
                 self.reopen()
             if op == "query":
                 self._retrying(lambda: self.query(req, out), out)
@@ -136,7 +137,7 @@ class Worker:
             out.close()
 
     def _retrying(self, run: Any, out: Output) -> None:
-        # A read-only view can lose a file to the writer's compaction; a fresh view has the new one.
+        # A view of the live store (no server's writer running yet) can lose a file to a compaction.
         try:
             run()
         except (OSError, RuntimeError):
@@ -246,7 +247,11 @@ def main() -> None:
     die_with_parent(parent)
     if not start(out, int(sys.argv[2]) if len(sys.argv) > 2 else 0):
         sys.exit(3)
-    worker = Worker(sys.argv[1], out, sys.argv[3] if len(sys.argv) > 3 else "")
+    try:
+        worker = Worker(sys.argv[1], out, sys.argv[3] if len(sys.argv) > 3 else "")
+    except OSError as exc:   # the store is unreadable, or written by a process that takes no checkpoints
+        write_frame(out, b"F", f"cannot read the store: {first_line(str(exc))}".encode())
+        sys.exit(3)
     write_frame(out, b"K")
     while True:
         try:

@@ -22,6 +22,7 @@ from api.worker import read_frame, start, store_status, write_frame
 from kg.iris import Minter
 from kg.sandbox import die_with_parent
 from kg.shared import ensure_shared
+from kg.snapshots import take
 from kg.sparqlhttp import is_url
 from kg.store import Store, StoreError
 
@@ -40,14 +41,24 @@ def graph_name(value: str | None) -> ox.NamedNode | ox.DefaultGraph:
 
 class Writer:
     def __init__(self, path: str, base: str) -> None:
-        if is_url(path):
+        self.path = path
+        self.remote = is_url(path)
+        if self.remote:
             from api.storelink import child_store
             self.store: Any = child_store(path, base)
             self.store.ping()
         else:
             self.store = Store(path, Minter(base))
+            take(self.store.ox, path)
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+        """One write, then a checkpoint for the readers (kg.snapshots) before the answer goes out."""
+        meta = self._write(req)
+        if not self.remote:            # a remote store's readers read the store itself
+            take(self.store.ox, self.path)
+        return meta
+
+    def _write(self, req: dict[str, Any]) -> dict[str, Any]:
         op = req["op"]
         if op == "update":
             self.update(req["update"], req.get("base_iri"), req.get("using", []), req.get("using_named", []))

@@ -1,11 +1,14 @@
-"""Fuzz the reader (kg/article.py with kg/clean.py, kg/markup.py and kg/header.py) with hypothesis: random bytes,
-random Unicode, tag soup, JSON documents and mutated real articles. A case passes when the reader returns an
-Article whose spans index its text, or refuses the input with an ArticleError it raised on purpose; anything
-else is a crash. Prints the crashes, the slowest cases per kilobyte, and how the slowest inputs scale when
-repeated (1x, 2x, 4x, 8x: linear time keeps the ratio near 2 a doubling).
+"""Fuzz the reader (kg/article.py with kg/clean.py, kg/markup.py and kg/header.py) and, with --extract, the
+extractor (kg/extract and the article graph, validated by the shapes) with hypothesis: random bytes, random
+Unicode, tag soup, JSON documents and mutated real articles. A case passes when the reader returns an Article
+whose spans index its text, or refuses the input with an ArticleError it raised on purpose, and the extractor
+(with --extract) returns findings whose every span indexes the article's text; anything else is a crash.
+Prints the crashes, the slowest cases per kilobyte, and how the slowest inputs scale when repeated (1x, 2x,
+4x, 8x: linear time keeps the ratio near 2 a doubling), and real articles repeated to 1 MB.
 
     python bench/fuzz.py                  # 100,000 cases
     python bench/fuzz.py -n 2000 --seed 3
+    python bench/fuzz.py --extract -n 20000  # reader and extractor
 
 tests/kg/test_fuzz.py runs the same strategies, bounded.
 """
@@ -15,8 +18,9 @@ import argparse
 import sys
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +104,52 @@ def check(article: Article) -> None:
     assert article.paragraphs, "an Article without paragraphs"
 
 
+def spans_of(value: Any, seen: set[int] | None = None) -> Iterator[Span]:
+    """Every Span inside a findings object (dataclasses, lists, tuples, dicts), once each."""
+    seen = set() if seen is None else seen
+    if id(value) in seen or isinstance(value, str | bytes | int | float | bool) or value is None:
+        return
+    seen.add(id(value))
+    if isinstance(value, Span):
+        yield value
+    elif is_dataclass(value):
+        for f in fields(value):
+            if f.name != "article":
+                yield from spans_of(getattr(value, f.name), seen)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for v in value:
+            yield from spans_of(v, seen)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from spans_of(v, seen)
+
+
+@cache
+def _worker() -> Any:
+    from kg.config import Settings
+    from kg.pipeline import Worker
+    return Worker(Settings().base_iri)
+
+
+def extract_checked(data: bytes | str, name: str) -> bool:
+    """The ingest worker's build (reader, extractor, article graph) and validation on ``data``: every span the
+    extractor reports holds the article's text there, and validation gives a report. False when the input is
+    refused on purpose (unreadable, or its graph fails the shapes: reported, never stored); raises on a crash."""
+    worker = _worker()
+    try:
+        built = worker.build(name, data)
+    except ArticleError:
+        return False
+    text = built.findings.article.text
+    check(built.findings.article)
+    for s in spans_of(built.findings):
+        assert 0 <= s.begin <= s.end <= len(text), f"finding span {s.begin}-{s.end} outside a text of {len(text)}"
+        assert text[s.begin:s.end] == s.text, f"finding span {s.begin}-{s.end} does not hold its text"
+    report = worker._validate([built])[0]
+    assert not isinstance(report, str), report
+    return bool(report.conforms)
+
+
 def read(data: bytes | str, name: str = "fuzz.txt") -> Article | None:
     """The reader on ``data``: an Article (checked), None for an input refused on purpose; raises on a crash."""
     from kg.article import decode
@@ -114,6 +164,7 @@ def read(data: bytes | str, name: str = "fuzz.txt") -> Article | None:
 
 @dataclass
 class Tally:
+    extract: bool = False          # run the extractor and validation too
     cases: int = 0
     refused: int = 0
     crashes: list[tuple[str, str, str]] = field(default_factory=list)      # (strategy, input, traceback)
@@ -125,7 +176,7 @@ class Tally:
         name = "fuzz.html" if kind == "html" else "fuzz.json" if kind == "json" else "fuzz.txt"
         t0 = time.perf_counter()
         try:
-            if read(data, name) is None:
+            if (not extract_checked(data, name)) if self.extract else read(data, name) is None:
                 self.refused += 1
         except Exception:   # noqa: BLE001 - a crash is what we are looking for
             self.crashes.append((kind, repr(data)[:300], traceback.format_exc(limit=4)))
@@ -172,9 +223,12 @@ def scaling(inputs: list[bytes | str], reps: tuple[int, ...] = (1, 2, 4, 8)) -> 
     return out
 
 
+EXTRACT = False
+
+
 def _quiet(data: bytes | str) -> None:
     try:
-        read(data)
+        extract_checked(data, "fuzz.txt") if EXTRACT else read(data)
     except Exception:   # noqa: BLE001
         pass
 
@@ -190,14 +244,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-n", "--cases", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--only", choices=list(strategies()), help="one strategy")
+    p.add_argument("--extract", action="store_true", help="the extractor, article graph and validation too")
     args = p.parse_args(argv)
-    tally = Tally()
+    global EXTRACT
+    EXTRACT = args.extract
+    tally = Tally(extract=args.extract)
     for text in corpus()[:3]:          # imports and lazy tables loaded before anything is timed
-        read(text)
+        tally.run("tokens", text)
+    tally.cases = tally.refused = 0
     t0 = time.perf_counter()
     fuzz(args.cases, args.seed, tally, args.only)
     seconds = time.perf_counter() - t0
-    print(f"cases             {tally.cases} in {seconds:.0f} s ({tally.refused} refused on purpose)")
+    refused = "unreadable, or a graph the shapes reject" if args.extract else "refused on purpose"
+    print(f"cases             {tally.cases} in {seconds:.0f} s ({tally.refused} {refused})")
     print(f"crashes           {len(tally.crashes)}")
     for kind, data, tb in tally.crashes[:10]:
         print(f"--- {kind}: {data}\n{tb}")
@@ -213,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         worst = max(worst, ratio)
         print(f"  {' '.join(f'{t:.4f}' for t in times)}  x{ratio:.2f} a doubling  {name}")
     print(f"worst growth      x{worst:.2f} a doubling")
-    print("real articles     (repeated to 64 KB, 256 KB, 1 MB: seconds to read; linear quadruples)")
+    what = "read, extract, build and validate" if args.extract else "read"
+    print(f"real articles     (repeated to 64 KB, 256 KB, 1 MB: seconds to {what}; linear quadruples)")
     for path in CORPUS[:: max(1, len(CORPUS) // 4)][:4]:
         text = path.read_text(encoding="utf-8")
         times = [min(_timed(lambda t=text * max(1, size // len(text)): _quiet(t)) for _ in range(2))

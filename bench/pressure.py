@@ -155,6 +155,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--store", type=Path)
     p.add_argument("--seconds", type=float, default=20.0)
     p.add_argument("--timeout", type=float, default=10.0, help="KG_QUERY_TIMEOUT of the server")
+    p.add_argument("--only", choices=["pathological", "expensive", "writers"], action="append",
+                   help="run this scenario (repeatable; default all)")
+    p.add_argument("--server-log", type=Path, help="write the server's stderr here")
     args = p.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="bench-pressure-"))
     store = tmp / "store"
@@ -164,8 +167,10 @@ def main(argv: list[str] | None = None) -> None:
         build(store, 200)
     port = free_port()
     env = {**os.environ, "KG_API_TOKEN": TOKEN, "KG_QUERY_TIMEOUT": str(args.timeout)}
+    only = set(args.only or ["pathological", "expensive", "writers"])
+    log = args.server_log.open("wb") if args.server_log else subprocess.DEVNULL
     server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port)],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     cap = max(2, os.cpu_count() or 2) + 4
     try:
@@ -176,29 +181,44 @@ def main(argv: list[str] | None = None) -> None:
             except httpx.TransportError:
                 time.sleep(0.1)
         print(f"load average {os.getloadavg()[0]:.2f}; server workers: {max(2, os.cpu_count() or 2)} + 4 spare")
-        run = Run(url, server.pid)
-        run.go([threading.Thread(target=run.watch), threading.Thread(target=run.timed, args=(CHEAP,)),
-                *(threading.Thread(target=run.hammer, args=(pathological,)) for _ in range(32))], args.seconds)
-        run.report("pathological x32", cap)
-        run = Run(url, server.pid)
-        run.go([threading.Thread(target=run.watch), threading.Thread(target=run.timed, args=(CHEAP,)),
-                *(threading.Thread(target=run.hammer, args=(lambda i: {"method": "GET", "url": "/sparql",
-                                                                        "params": {"query": EXPENSIVE}},))
-                  for _ in range(32))], args.seconds)
-        run.report("expensive x32", cap)
-        texts = articles(400)
-        run = Run(url, server.pid)
-        post = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"}
-        run.go([threading.Thread(target=run.watch),
-                *(threading.Thread(target=run.timed, args=(THIRTY_MS,)) for _ in range(4)),
-                *(threading.Thread(target=run.hammer, args=(lambda i, k=k: {
-                    "method": "POST", "url": "/articles", "content": texts[(8 * i + k) % len(texts)],
-                    "headers": post},)) for k in range(8))], args.seconds)
-        run.report("writers x8 (POST /articles) against 30 ms queries", cap)
+        if "pathological" in only:
+            pathological_run(url, server.pid, args.seconds, cap)
+        if "expensive" in only:
+            expensive_run(url, server.pid, args.seconds, cap)
+        if "writers" in only:
+            writers_run(url, server.pid, args.seconds, cap)
     finally:
         server.terminate()
         server.wait(30)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def pathological_run(url: str, pid: int, seconds: float, cap: int) -> None:
+    run = Run(url, pid)
+    run.go([threading.Thread(target=run.watch), threading.Thread(target=run.timed, args=(CHEAP,)),
+            *(threading.Thread(target=run.hammer, args=(pathological,)) for _ in range(32))], seconds)
+    run.report("pathological x32", cap)
+
+
+def expensive_run(url: str, pid: int, seconds: float, cap: int) -> None:
+    run = Run(url, pid)
+    run.go([threading.Thread(target=run.watch), threading.Thread(target=run.timed, args=(CHEAP,)),
+            *(threading.Thread(target=run.hammer, args=(lambda i: {"method": "GET", "url": "/sparql",
+                                                                    "params": {"query": EXPENSIVE}},))
+              for _ in range(32))], seconds)
+    run.report("expensive x32", cap)
+
+
+def writers_run(url: str, pid: int, seconds: float, cap: int) -> None:
+    texts = articles(400)
+    run = Run(url, pid)
+    post = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"}
+    run.go([threading.Thread(target=run.watch),
+            *(threading.Thread(target=run.timed, args=(THIRTY_MS,)) for _ in range(4)),
+            *(threading.Thread(target=run.hammer, args=(lambda i, k=k: {
+                "method": "POST", "url": "/articles", "content": texts[(8 * i + k) % len(texts)],
+                "headers": post},)) for k in range(8))], seconds)
+    run.report("writers x8 (POST /articles) against 30 ms queries", cap)
 
 
 if __name__ == "__main__":

@@ -394,6 +394,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
     from kg.serving import server_of
+    from kg.snapshots import writer_pid
     url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}"
     if is_url(settings.store):      # asked once; any number of servers may serve it (read replicas)
         _open_store(settings, read_only=True).close()
@@ -409,6 +410,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     served = server_of(settings.store)
     if served is not None:
         raise UsageError(f"{served} already; stop that one first, or serve another --store")
+    writing = writer_pid(settings.store)
+    if writing is not None:
+        raise UsageError(f"process {writing} is writing the store {settings.store} (a kg ingest?): serve it when "
+                         "that is done")
     uvicorn.run(create_app(settings.store, settings, url=url), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 

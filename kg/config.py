@@ -67,6 +67,8 @@ class Settings:
         "KG_DUMPS") else None)
     # seconds reading and extracting one article may take (a batch of n: this + n/4 s); past it, it is stopped
     article_timeout: float = field(default_factory=lambda: _env_float("KG_ARTICLE_TIMEOUT", 60.0))
+    # Extracted facts less sure than this (0-1) are not published: precision first.
+    min_confidence: float = field(default_factory=lambda: _env_float("KG_MIN_CONFIDENCE", 0.5))
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

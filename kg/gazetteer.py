@@ -66,6 +66,7 @@ class OrgEntry:
     country: str | None               # ISO3, for national bodies
     wikidata: str | None
     topics: tuple[str, ...] = ()      # the fields the body works in: NATO -> Defence, Security
+    part_of: str | None = None        # the body an organ belongs to: UNSC -> UN (organs.csv)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +143,12 @@ def load_from(directory: Path) -> Gazetteer:
         )
         for r in _rows(directory / "office_holders.csv")
     )
+    organs = {r["key"]: r["body"] for r in _rows(directory / "organs.csv")}
     orgs = {
         r["key"]: OrgEntry(
             key=r["key"], name=r["name"], acronym=_opt(r.get("acronym")), aliases=_multi(r.get("aliases")),
             kind=r.get("kind") or "other", country=_opt(r.get("country")), wikidata=_opt(r.get("wikidata")),
-            topics=_multi(r.get("topics")),
+            topics=_multi(r.get("topics")), part_of=organs.get(r["key"]),
         )
         for r in _rows(directory / "organizations.csv")
     }

@@ -11,8 +11,8 @@ from decimal import Decimal
 import kg
 from kg import gazetteer as gz
 from kg.identity import article_key, iri_of_url
-from kg.iris import Minter, text_hash
-from kg.model import Findings, Office, Participant, Place, Span
+from kg.iris import Minter, slug, text_hash
+from kg.model import EVENT_TYPES, Findings, Office, Participant, Place, Span
 from kg.namespaces import DCTERMS, DIP, GEONAMES, ITSRDF, NIF, ORG, OWL, PROV, RDF, SCHEMA, SEM, TOPIC, WD, XSD
 from kg.rdf import Triple, iri, literal
 
@@ -35,10 +35,9 @@ _DIP, _NIF, _PROV, _SCHEMA, _ITSRDF, _RDF, _OWL, _DCTERMS, _ORG, _SEM = (
 # Oxigraph stores derived integer types as xsd:integer, and the stored graph must be the validated one.
 NNI = str(XSD.integer)
 
-EVENT_CLASSES: dict[str, str] = {name: iri(DIP[name]) for name in (
-    "Visit", "Meeting", "PhoneCall", "Summit", "AgreementSigning", "JointStatement", "Statement",
-    "CooperationCommitment", "Sanction", "Protest",
-)}
+EVENT_CLASSES: dict[str, str] = {name: iri(DIP[name]) for name in EVENT_TYPES}
+FACTUALITY: dict[str, str] = {"asserted": iri(DIP.Asserted), "planned": iri(DIP.Planned),
+                              "background": iri(DIP.Background), "negated": iri(DIP.Negated)}
 AGREEMENT_CLASSES: dict[str, str] = {name: iri(DIP[name]) for name in (
     "MemorandumOfUnderstanding", "Treaty", "JointDeclaration", "Agreement")}
 ROLES: dict[str, str] = {
@@ -94,8 +93,9 @@ class _Builder:
         self.a = iri(minter.article(key if key is not None else article_key(findings.article)))
         self.activity = self.local("extraction", 1)
         self.spans: set[int] = set()
-        self.person_iris: dict[str, str] = {p.key: iri(minter.person(p.key)) for p in findings.persons}
-        self.events: list[str] = []
+        self.person_iris: dict[str, str] = {p.key: self.local("person", slug(p.key)) if p.local
+                                            else iri(minter.person(p.key)) for p in findings.persons}
+        self.events: dict[str, str] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -269,14 +269,28 @@ class _Builder:
                     add((node, _DIP.inCountry, self.country(o.country)))
                 if o.wikidata:
                     add((node, _OWL.sameAs, iri(WD[o.wikidata])))
+                if o.part_of:
+                    add((node, _ORG.subOrganizationOf, iri(self.m.organization(o.part_of))))
             self.mention(node, o.spans)
 
     def event_list(self) -> None:
         add, a = self.add, self.a
         for n, e in enumerate(self.f.events, 1):
+            # IRIs numbered in the article's order (#event-1, ...); the findings refer to events by id.
+            key = e.id or str(n)
             node = self.local("event", n)
-            self.events.append(node)
-            add((node, _RDF.type, EVENT_CLASSES.get(e.type, _DIP.DiplomaticEvent)))
+            kind = EVENT_CLASSES.get(e.type, _DIP.DiplomaticEvent)
+            add((node, _DIP.factuality, FACTUALITY[e.factuality]))
+            if e.factuality != "asserted":
+                # Named but not reported as having happened: never typed as the event it names.
+                add((node, _RDF.type, _DIP.EventMention))
+                add((node, _DIP.mentionedType, kind))
+                for p in e.participants:
+                    add((node, _DIP.mentionsActor, self.actor(p.kind, p.ref)))
+                self.fact(node, e.span, e.confidence)
+                continue
+            add((node, _RDF.type, kind))
+            self.events[key] = node
             for k, p in enumerate(e.participants, 1):
                 self.participation(node, f"{n}-{k}", p)
             if e.date is not None:
@@ -287,7 +301,7 @@ class _Builder:
             if e.place is not None:
                 add((node, _SEM.hasPlace, self.place(e.place)))
             self.fact(node, e.span, e.confidence)
-        if self.f.main_event is not None and 0 <= self.f.main_event < len(self.events):
+        if self.f.main_event is not None and self.f.main_event in self.events:
             add((a, _DIP.mainEvent, self.events[self.f.main_event]))
 
     def participation(self, event: str, key: str, p: Participant) -> None:
@@ -313,7 +327,7 @@ class _Builder:
                 add((node, _DIP.subjectText, literal(ag.topic)))
             for t in ag.topics:
                 add((node, _DCTERMS.subject, iri(TOPIC[t])))
-            if ag.signed_at is not None and 0 <= ag.signed_at < len(self.events):
+            if ag.signed_at is not None and ag.signed_at in self.events:
                 add((node, _DIP.signedAt, self.events[ag.signed_at]))
             self.fact(node, ag.span, ag.confidence)
 
@@ -323,13 +337,13 @@ class _Builder:
             node = self.local("quote", n)
             add((node, _RDF.type, _DIP.Quote))
             add((node, _DIP.quoteText, literal(q.text.text)))
-            event = self.events[q.event] if q.event is not None and 0 <= q.event < len(self.events) else None
+            event = self.events.get(q.event) if q.event is not None else None
             if event is not None:
                 add((node, _DIP.inEvent, event))
             if q.speaker:
                 add((node, _DIP.speaker, self.actor(q.speaker_kind, q.speaker)))
             else:
-                joint = q.event is not None and event is not None and self.f.events[q.event].type == "JointStatement"
+                joint = event is not None and any(e.id == q.event and e.type == "JointStatement" for e in self.f.events)
                 add((node, _DIP.attribution, _DIP.JointAttribution if joint else _DIP.Unattributed))
             self.fact(node, q.text, q.confidence)
 

@@ -5,17 +5,39 @@ Every finding carries the Span(s) of the original text it came from; offsets ind
 """
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from kg.config import DATA_DIR
+
 DatePrecision = Literal["day", "month", "year"]
 ActorKind = Literal["country", "person", "organization"]
+Factuality = Literal["asserted", "planned", "background", "negated"]
 
-EVENT_TYPES = (
-    "Visit", "Meeting", "PhoneCall", "Summit", "AgreementSigning", "JointStatement", "Statement",
-    "CooperationCommitment", "Sanction", "Protest",
-)
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    name: str                         # the ontology class: dip:<name>
+    summary: bool                     # shown in the summary's events
+    grain: Literal["country", "people"]   # what tells two reports of the type apart
+    parties: int                      # the fewest distinct parties an event of the type names
+    by_code: bool                     # reports under different CAMEO codes are different acts (summons, recall)
+    preps: dict[str, str]             # role of an actor named after a preposition ("to" -> "host")
+
+
+def _event_types() -> dict[str, EventType]:
+    with (DATA_DIR / "event_types.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        return {r["type"]: EventType(r["type"], r["summary"] == "yes", r["grain"], int(r["parties"]),  # type: ignore[arg-type]
+                                     r["acts"] == "code", dict(p.split(":", 1) for p in r["preps"].split()))
+                for r in rows}
+
+
+EVENT_TYPE_INFO: dict[str, EventType] = _event_types()     # kg/data/event_types.tsv, the one list of event classes
+EVENT_TYPES = tuple(EVENT_TYPE_INFO)
+SUMMARY_EVENT_TYPES = tuple(t for t, info in EVENT_TYPE_INFO.items() if info.summary)
 AGREEMENT_KINDS = ("MemorandumOfUnderstanding", "Treaty", "JointDeclaration", "Agreement")
 ROLES = ("host", "guest", "participant", "signatory", "speaker", "caller", "callee", "sender", "target")
 
@@ -81,6 +103,7 @@ class Person:
     wikidata: str | None = None       # QID
     in_gazetteer: bool = False
     spans: list[Span] = field(default_factory=list)
+    local: bool = False               # known to the article by one name only: an IRI of the article, not a global one
 
 
 @dataclass(slots=True)
@@ -92,6 +115,7 @@ class Organization:
     country: str | None = None        # for ministries and national agencies
     wikidata: str | None = None
     spans: list[Span] = field(default_factory=list)
+    part_of: str | None = None        # the international body an organ belongs to (organization key)
 
 
 @dataclass(slots=True)
@@ -114,12 +138,14 @@ class Participant:
 class Event:
     type: str                         # one of EVENT_TYPES
     participants: list[Participant]
-    span: Span                        # the trigger sentence or clause
+    span: Span                        # the clause that reports it
     date: date | None = None
     date_precision: DatePrecision = "day"
     date_span: Span | None = None
     place: Place | None = None
     confidence: float = 1.0
+    id: str = ""                      # the extraction's id for it ("e3"), referenced by agreements and quotes
+    factuality: Factuality = "asserted"   # only asserted events happened as reported; others are mentioned
 
 
 @dataclass(slots=True)
@@ -130,7 +156,7 @@ class Agreement:
     title: str | None = None          # a named instrument ("Washington Treaty")
     topic: str | None = None          # subject as written ("trade and investment")
     topics: list[str] = field(default_factory=list)  # topic concept ids
-    signed_at: int | None = None      # index into Findings.events
+    signed_at: str | None = None      # id of the event in Findings.events
     confidence: float = 1.0
 
 
@@ -139,7 +165,7 @@ class Quote:
     text: Span                        # the words inside the quotation marks
     speaker: str | None               # person key; None for a joint statement or unattributed
     speaker_kind: ActorKind = "person"
-    event: int | None = None          # index into Findings.events
+    event: str | None = None          # id of the event in Findings.events
     confidence: float = 1.0
 
 
@@ -160,4 +186,4 @@ class Findings:
     agreements: list[Agreement] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
-    main_event: int | None = None     # index into events of the main reported event
+    main_event: str | None = None     # id of the main reported event

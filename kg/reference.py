@@ -88,6 +88,8 @@ def reference_graph(minter: Minter, gaz: gz.Gazetteer) -> list[Triple]:
             add((node, _DIP.inCountry, iri(minter.country(o.country))))
         if o.wikidata:
             add((node, _OWL.sameAs, iri(WD[o.wikidata])))
+        if o.part_of:
+            add((node, _ORG.subOrganizationOf, iri(minter.organization(o.part_of))))
     for p in gaz.places:
         node = iri(minter.place(p.name, p.country))
         add((node, _RDF.type, _DIP.Place))
@@ -153,7 +155,7 @@ class ReferenceIndex:
     """The reference triples an article graph needs about the things it links to (types, codes, names, offices)."""
 
     NEEDED = frozenset(f"<{p}>" for p in (RDF.type, DIP.isoAlpha3, DIP.isoAlpha2, SCHEMA.name, DIP.acronym, ORG.postIn,
-                                           DIP.officeTitle, DIP.inCountry))
+                                           DIP.officeTitle, DIP.inCountry, ORG.subOrganizationOf))
     _TYPE = f"<{RDF.type}>"
 
     def __init__(self, reference: Iterable[Triple]) -> None:

@@ -1,4 +1,4 @@
-"""The embedded store: the only module that opens pyoxigraph on disk (read-only views through kg.readonly).
+"""The embedded store: the only module that opens pyoxigraph on disk (read-only views through kg.snapshots).
 
 Layout: every article's triples in the named graph of the article IRI; the ontology, the shapes and the
 reference data (countries, office holders, organizations, places) each in a graph of their own; a small
@@ -19,8 +19,8 @@ from kg.iris import Minter
 from kg.merge import merged
 from kg.namespaces import DCTERMS, DIP, PROV, RDF, XSD
 from kg.rdf import Triple, ntriples, to_oxigraph
-from kg.readonly import open_read_only
 from kg.setquery import distinct_matches
+from kg.snapshots import View
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "nt": ox.RdfFormat.N_TRIPLES,
@@ -61,11 +61,13 @@ class Store:
     def __init__(self, path: Path | str | None, minter: Minter | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.minter = minter or Minter()
+        self.view: View | None = None
         try:
             if self.path is None:
                 self.ox = ox.Store()
             elif read_only:
-                self.ox = open_read_only(str(self.path))
+                self.view = View(self.path)
+                self.ox = self.view.ox
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))

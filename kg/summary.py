@@ -1,7 +1,9 @@
 """The summary JSON of one article (../shared/eval/README.md), computed by SPARQL over its graph.
 
 It shows what the graph says, not what the extractor meant: every field is a query over the article's
-named graph and the reference triples it links to.
+named graph and the reference triples it links to. Organizations are the international bodies the article
+mentions, an organ standing for its body (org:subOrganizationOf). An article whose graph reports no
+diplomatic event and no agreement has no diplomatic content: its lists are empty.
 """
 from __future__ import annotations
 
@@ -10,15 +12,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.model import SUMMARY_EVENT_TYPES
 from kg.namespaces import sparql_prefixes
 from kg.rdf import Triple, to_oxigraph
 
-SUMMARY_EVENT_TYPES = ("Visit", "Meeting", "Summit", "PhoneCall", "AgreementSigning", "JointStatement", "Statement",
-                       "Sanction", "Protest")
 AGREEMENT_KINDS = {"MemorandumOfUnderstanding": "MemorandumOfUnderstanding", "Treaty": "Treaty",
                    "Agreement": "Agreement", "JointDeclaration": "JointStatement"}
-SUMMARY_ORG_CLASSES = ("InternationalOrganization", "Ministry")
 
+_ORDER = ("published", "publisher", "event_date", "countries", "persons", "organizations", "events", "agreements",
+          "topics", "quotes")
 _P = sparql_prefixes()
 _VALUES_EVENTS = " ".join(f"dip:{t}" for t in SUMMARY_EVENT_TYPES)
 
@@ -65,13 +67,15 @@ SELECT ?p ?name ?iso ?label ?office ?job WHERE {
 } ORDER BY ?p"""
 Q_WRITTEN = _P + """
 SELECT ?p ?surface WHERE { ?span itsrdf:taIdentRef ?p ; nif:anchorOf ?surface . ?p a dip:Person }"""
-Q_ORGS = _P + f"""
-SELECT ?o ?name ?acronym ?surface WHERE {{
-    ?a a dip:NewsArticle ; schema:mentions ?o .
-    ?o a ?class ; schema:name ?name . VALUES ?class {{ {" ".join(f"dip:{c}" for c in SUMMARY_ORG_CLASSES)} }}
-    OPTIONAL {{ ?o dip:acronym ?acronym }}
-    OPTIONAL {{ ?span itsrdf:taIdentRef ?o ; nif:anchorOf ?surface }}
-}} ORDER BY ?name"""
+Q_ORGS = _P + """
+SELECT ?o ?name ?acronym ?surface WHERE {
+    ?a a dip:NewsArticle ; schema:mentions ?m .
+    OPTIONAL { ?m org:subOrganizationOf ?body . ?body a dip:InternationalOrganization }
+    BIND (COALESCE(?body, ?m) AS ?o)
+    ?o a dip:InternationalOrganization ; schema:name ?name .
+    OPTIONAL { ?o dip:acronym ?acronym }
+    OPTIONAL { ?span itsrdf:taIdentRef ?o ; nif:anchorOf ?surface }
+} ORDER BY ?name"""
 Q_TOPICS = _P + """
 SELECT DISTINCT ?t WHERE { ?a a dip:NewsArticle ; dcterms:subject ?t } ORDER BY ?t"""
 Q_QUOTES = _P + """
@@ -120,6 +124,9 @@ def summarize_store(store: ox.Store) -> dict[str, Any]:
         if iso and iso not in a["parties"]:
             a["parties"].append(iso)
     out["agreements"] = list(agreements.values())
+    if not out["events"] and not out["agreements"]:
+        out |= {"countries": [], "persons": [], "organizations": [], "topics": [], "quotes": []}
+        return {k: out[k] for k in _ORDER}
     countries: list[str] = []
     for item in [*out["events"], *out["agreements"]]:
         for code in item.get("participants", item.get("parties", [])):
@@ -146,25 +153,24 @@ def summarize_store(store: ox.Store) -> dict[str, Any]:
         name, surfaces = orgs.setdefault(r["o"].value, (numbered or r["name"].value, []))
         if r["surface"] is not None and not numbered:
             surfaces.append(r["surface"].value)
-    # As written when the article spells the name out ("Chinese Foreign Ministry"), else the canonical name
-    # ("ECOWAS" -> "Economic Community of West African States").
-    # A numbered group keeps its short name ("G7", not "Group of Seven"): its long form has no acronym.
-    out["organizations"] = [name if re.match(r"(?:Ministry|Department|Office)\s+(?:of|for)\b", name)
-                            else max((f for f in forms if len(f.split()) >= 2), key=len, default=name)
+    # As the article spells the name out, else the canonical name ("ECOWAS" -> "Economic Community of West
+    # African States"). A numbered group keeps its short name ("G7", not "Group of Seven").
+    out["organizations"] = [max((f for f in forms if len(f.split()) >= 2), key=len, default=name)
                             for name, forms in orgs.values()]
     out["topics"] = [r["t"].value.rsplit("/", 1)[-1] for r in _q(store, Q_TOPICS)]
     names = {iri: p["name"] for iri, p in persons.items()}
     out["quotes"] = [{"speaker": names.get(_value(r["s"]) or "", _value(r["speaker"])), "text": r["text"].value}
                      for r in _q(store, Q_QUOTES)]
-    order = ("published", "publisher", "event_date", "countries", "persons", "organizations", "events", "agreements",
-             "topics", "quotes")
-    return {k: out[k] for k in order}
+    return {k: out[k] for k in _ORDER}
 
 
 def as_written(name: str, surfaces: list[str]) -> str:
-    """The fullest form of the name the article itself uses ("Yoon Suk-yeol"), else the canonical one."""
+    """The fullest form of the name the article itself uses ("Yoon Suk-yeol"), else the canonical one; the canonical
+    one also when the article's form only adds to it (a patronymic after the full name)."""
     forms = [" ".join(re.sub(r"[\"“”][^\"“”]*[\"”]", " ", f).split()) for f in surfaces]
     best = max(forms, key=len, default="")
+    if best.startswith(name + " "):
+        return name
     return best if len(best.split()) >= 2 or len(name.split()) < 2 and best else name
 
 

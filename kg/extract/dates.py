@@ -14,6 +14,8 @@ _MONTH_NUM = {
     "oct": 10, "nov": 11, "dec": 12,
 }
 MONTHS = "|".join(sorted((m.capitalize() for m in _MONTH_NUM), key=len, reverse=True))
+FULL_MONTHS = "|".join(m.capitalize() for m, n in _MONTH_NUM.items() if len(m) > 4 or m in ("may", "june", "july"))
+WEEKDAY_NAMES = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _ORD = r"(?:st|nd|rd|th)?"
@@ -24,14 +26,22 @@ _MONTH_YEAR = rf"(?:(?:early|mid|late)[- ])?(?P<m4>{MONTHS})\.?\s+(?P<y4>\d{{4}}
 _ISO = r"(?P<iso>\d{4}-\d{2}-\d{2})"
 _YEAR = r"(?:in\s+)(?P<y5>(?:19|20)\d{2})"
 # "in March" with no year: the last March on or before the publication date
-_MONTH_ONLY = r"(?:(?:in|since|until|by|early|mid|late|last)[\s-]+)(?P<m6>(?:January|February|March|April|May|June|July|August|September|October|November|December))\b(?![\s.,]*\d)"
-_WEEKDAY = r"(?P<wd>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)"
-_RELATIVE = r"(?P<rel>yesterday|today|earlier (?:in )?the (?:same )?day|earlier today|the day before|later the same day)"
+_MONTH_ONLY = (r"(?:(?i:in|since|until|by|early|mid|late|last)[\s-]+)"
+               rf"(?P<m6>(?:{FULL_MONTHS}))"
+               r"\b(?![\s.,]*\d)")
+_WEEKDAY = rf"(?P<wd>{WEEKDAY_NAMES})"
+_RELATIVE = (r"(?P<rel>yesterday|today|earlier (?:in )?the (?:same )?day|earlier today|the day before|"
+             r"later the same day|"
+             r"(?:on\s+)?the same day|that (?:same )?day|the (?:next|following|previous) day|the day after)")
 
 DATE_EXPR = re.compile(
     rf"\b(?:{_ISO}|{_DAY_MONTH_YEAR}|{_MONTH_DAY_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_WEEKDAY}|{_RELATIVE}|{_YEAR}|"
     rf"{_MONTH_ONLY})\b",
 )
+
+
+# Words without which a stretch of text gives no date (besides digits): months, weekdays, relative days.
+DATE_CUES = frozenset(list(_MONTH_NUM) + [w for w in WEEKDAYS] + ["yesterday", "today", "day"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,7 +81,7 @@ class Lexicon:
             seen_people.add(t.person)
             self._add(t.person, Entry("person", t.person))
             for alias in t.aliases:
-                if alias.split()[0].casefold() not in _TITLE_FIRST:   # "President Xi" is a title and a name
+                if alias.split()[0].casefold() not in _TITLE_FIRST:   # "President Lee" is a title and a name
                     self._add(alias, Entry("person", t.person))
         for p in gaz.places:
             c = gaz.countries.get(p.country) if p.country else None

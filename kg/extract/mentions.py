@@ -2,26 +2,25 @@
 
 Known things come from the gazetteer lexicon; people the gazetteer does not know are found as runs of
 capitalised name tokens with a cue that they are people (a title before or after the name, "X, who",
-"X said", "his wife, X"). Short references ("Modi", "Xi", "President Bio") resolve to a person already
-named in full; a lone surname the article never spells out resolves only to a gazetteer office holder.
+"X said", "his wife, X"). A run of one name alone is left to the identity stage (kg.extract.identity), which
+resolves it to a person named in full or to no one.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 from kg import gazetteer as gz
-from kg.extract.lexicon import Entry, Lexicon, Match
-from kg.extract.text import Sentence, Token, fold
+from kg.extract import patterns
+from kg.extract.doc import Doc, Mention, Mentions, NameRun, OrgInfo, PersonInfo, PlaceInfo
+from kg.extract.lexicon import Entry, Match
+from kg.extract.text import HEADLINE, Token, fold
 from kg.extract.titles import (
     COMPLEMENT,
-    HEAD_OF_STATE_OR_GOVERNMENT,
     TITLE_STARTS,
     Title,
     canonical,
     title_at,
-    titles_in,
 )
 from kg.iris import slug
 from kg.model import Span
@@ -32,15 +31,18 @@ STOP = frozenset("""the a an in on at he she it its they we i you his her their 
     what which who whom whose where why how all each every some many most more other another such no not yes
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-    mr mrs ms dr prof professor sir dame lord h.e sheikh excellency""".split())
+    mr mrs ms dr prof professor sir dame lord h.e sheikh excellency gen lt col maj capt sgt adm brig cmdr rev hon
+    rt""".split())
 TITLE_WORDS = frozenset("""president presidents minister ministers prime secretary chancellor king queen prince
     princess emir sultan premier ambassador envoy spokesperson spokesman spokeswoman general deputy vice foreign
     defence defense chief director chairman chairwoman chair head leader governor mayor senator speaker
     commissioner first lady crown high representative presidential communications press counterpart
     former acting visiting interim treasury state""".split())
-# Every word a title can start with breaks a run of names: "National Security Adviser Jake Sullivan".
-TITLE_WORDS = TITLE_WORDS | (TITLE_STARTS - {"new", "newly", "then", "then-", "second", "first", "associate"}) | {"judge", "justice"}
-CONNECTORS = frozenset("da de do dos das del della di du van von der den ter bin ibn bint al el la le y ben abu".split())
+# Every word a title can start with breaks a run of names: "National Security Adviser Ana Lund".
+TITLE_WORDS = TITLE_WORDS | (TITLE_STARTS - {"new", "newly", "then", "then-", "second", "first", "associate"}) \
+    | {"judge", "justice"}
+CONNECTORS = frozenset("da de do dos das del della di du van von der den ter bin ibn bint al el la le y ben "
+                       "abu".split())
 # Capitalised words that make a run of names a thing rather than a person.
 NON_PERSON_HEADS = frozenset("""bank council committee commission department ministry office directorate agency
     organization organisation union community forum fund court parliament congress assembly group corporation
@@ -58,19 +60,20 @@ ORG_ADJECTIVES = frozenset("""national international royal federal central supre
     pacific atlantic indian arctic great new north south east west northern southern eastern western upper
     lower grand holy general special global world european african asian american arab islamic""".split())
 HONORIFIC = re.compile(r"(?:(?:Professor|Prof\.|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Sir|Dame|Lord|Gen\.|H\.E\.|Sheikh)\s+)$")
-SPEECH_VERBS = r"said|says|told|tells|added|adds|noted|stressed|called|urged|warned|announced|met|meets|spoke|" \
-               r"visited|arrived|tweeted|wrote|declared|insisted|explained|recalled|welcomed|thanked|asked"
-_PERSON_AFTER = re.compile(rf"\s*(?:,\s*(?:who|whose)\b|\s+(?:{SPEECH_VERBS})\b|,\s+(?:{SPEECH_VERBS})\b)")
-_RELATION_BEFORE = re.compile(
-    r"(?P<owner>\b[A-Z][\w’'\-]+(?:’s|'s)|\b(?:his|her|their))\s+(?P<rel>wife|husband|spouse|predecessor|successor|"
-    r"son|daughter|deputy|spokesperson|spokesman|spokeswoman|adviser|advisor|counterpart|envoy)\s*,?\s*$")
+# "his wife, X", "the president's conservative predecessor, X", "his Ruritanian counterpart X" (the owner, a
+# nationality, the relation).
+RELATION_BEFORE = re.compile(
+    r"(?P<owner>\b[A-Z][\w’'\-]+(?:’s|'s)|\b(?:his|her|their))\s+(?:(?-i:[a-z])[\w-]+\s+){0,2}"
+    r"(?:(?P<nat>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+)?"
+    r"(?P<rel>wife|husband|spouse|predecessor|successor|son|daughter|deputy|spokesperson|spokesman|spokeswoman|"
+    r"adviser|advisor|counterpart|envoy)\s*,?\s*$")
 _PERSON_BEFORE = re.compile(r"\b(?:met|meets|meeting|with|by|was|is|(?:death|killing|murder|arrest|detention|release|"
                             r"funeral|trial|execution|assassination)\s+of|named|appointed|elected|replaced|succeeded)\s+$")
-_ROYAL_BEFORE = re.compile(r"\b(?:King|Queen|Prince|Princess|Pope|Emir|Sultan|Sheikh|Sheikha|Grand\s+Duke|Crown\s+Prince)\s+$")
+ROYAL_BEFORE = re.compile(r"\b(?:King|Queen|Prince|Princess|Pope|Emir|Sultan|Sheikh|Sheikha|Grand\s+Duke|"
+                          r"Crown\s+Prince)\s+$")
 # ", the ...", ", Saudi Arabia's ...", ", the president's ..." before a title in apposition to a name.
-_APPOSITION = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?:(?P<owner>(?:the\s+)?(?:[A-Z][\w’'\-]*\s+){0,3}[\w’'\-]+)(?:’s|'s)\s+)?")
-_WHO_HEADS = re.compile(r"\s*,\s*who\s+(?:heads|leads|chairs|runs)\s+(?:the\s+)?(?P<body>[A-Z][\w’'\-]*(?:\s+(?:of\s+|and\s+|the\s+)*[A-Z][\w’'\-]*)*)")
-_AS_TITLE = re.compile(r"\s+as\s+(?:the\s+)?(?:new\s+)?")
+_APPOSITION = re.compile(r"\s*,\s*(?:the\s+|a\s+|an\s+)?"
+                         r"(?:(?P<owner>(?:the\s+)?(?:[A-Z][\w’'\-]*\s+){0,3}[\w’'\-]+)(?:’s|'s)\s+)?")
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?")
 _LOCATIVE = re.compile(r"(?:\b(?:in|at|to|from|into|near|outside|inside|toward|towards|via|around|across|"
                        r"visit(?:ed|ing)?|reach(?:ed)?|left|leaving|landed|flew|arrived|trip|travel(?:l?ed)?)\s+(?:the\s+)?)$",
@@ -88,71 +91,11 @@ _ORG_KIND = (
     (re.compile(r"\b(?:Agency|Directorate|Office|Service|Bureau|Authority|Forces|Constabulary|Police|Council|"
                 r"Commission|Committee|Organi[sz]ation)\b"), "agency"),
 )
-_NAMED_AFTER = re.compile(r"\s+(?:Treaty|Accords?|Agreements?|Declaration|Protocol|Consensus|Pact|Charter|Convention|"
-                          r"Summit|Process|Plan|Initiative|Framework|Format|Group|Forum|Conference|Communiqu[eé])\b")
-_ROMAN = re.compile(r"(?:I{1,3}|IV|V|VI{1,3}|IX|X{1,2}I{0,3})")
 FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK"})
 COUNTRY_KINDS = frozenset({"country", "demonym", "demonyms", "capital", "metonym"})
 
 
-@dataclass(slots=True)
-class Mention:
-    start: int
-    stop: int
-    sentence: int
-    kind: str                   # country | person | org | place
-    ref: str                    # ISO3, person key, organization key, place name
-    country: str | None = None
-    form: str = "name"          # name | demonym | capital | metonym | surname | title | pronoun
-
-
-@dataclass(slots=True)
-class PersonInfo:
-    key: str
-    name: str
-    country: str | None = None
-    title: Title | None = None
-    title_span: Span | None = None
-    of_kind: str = "country"
-    of: str | None = None
-    wikidata: str | None = None
-    in_gazetteer: bool = False
-    gender: str | None = None
-    spans: list[Span] = field(default_factory=list)
-    forms: set[str] = field(default_factory=set)     # short forms the article's spellings allow: "zelensky"
-
-
-@dataclass(slots=True)
-class OrgInfo:
-    key: str
-    name: str
-    kind: str
-    country: str | None = None
-    acronym: str | None = None
-    wikidata: str | None = None
-    in_gazetteer: bool = False
-    spans: list[Span] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class PlaceInfo:
-    name: str
-    country: str | None
-    geonames: str | None = None
-    wikidata: str | None = None
-    spans: list[Span] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Mentions:
-    persons: dict[str, PersonInfo] = field(default_factory=dict)
-    orgs: dict[str, OrgInfo] = field(default_factory=dict)
-    places: dict[tuple[str, str | None], PlaceInfo] = field(default_factory=dict)
-    countries: dict[str, list[Span]] = field(default_factory=dict)
-    by_sentence: list[list[Mention]] = field(default_factory=list)
-
-    def in_sentence(self, index: int, *kinds: str) -> list[Mention]:
-        return [m for m in self.by_sentence[index] if not kinds or m.kind in kinds]
+TitleFound = tuple[Title, str | None, str, str | None]      # a title, its state, whose office (kind, key)
 
 
 @dataclass(slots=True)
@@ -166,82 +109,43 @@ class _Run:
 
 
 class MentionFinder:
-    def __init__(self, text: str, sentences: list[Sentence], lexicon: Lexicon, published: date | None) -> None:
-        self.text = text
-        self.sentences = sentences
-        self.lex = lexicon
-        self.gaz = lexicon.gaz
-        self.published = published
-        self.out = Mentions(by_sentence=[[] for _ in sentences])
-        self.matches = [lexicon.scan(s.tokens, text) for s in sentences]
-        self.pending: list[tuple[PersonInfo, re.Match[str], int]] = []
-        self._titles: dict[int, list[Title]] = {}
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.sentences = doc.sentences
+        self.lex = doc.lexicon
+        self.gaz = doc.gaz
+        self.published = doc.article.published
+        self.out = doc.mentions
+        self.matches = doc.matches
+        self.titles = doc.titles
 
-    def titles(self, i: int) -> list[Title]:
-        """Every office title in sentence ``i`` (computed once)."""
-        hit = self._titles.get(i)
-        if hit is None:
-            s = self.sentences[i]
-            hit = self._titles[i] = titles_in(self.text, s.begin, s.end, s.tokens)
-        return hit
-
-    # -- the whole pass ------------------------------------------------------------------------
-
-    def run(self) -> Mentions:
+    def run(self) -> None:
         runs = [self._runs(i) for i in range(len(self.sentences))]
-        for i, sentence_runs in enumerate(runs):      # full names first, so short forms can resolve anywhere
-            for r in sentence_runs:
-                if len(r.name.split()) >= 2 or r.person or self._royal(i, r):
-                    self._full_name(i, r)
         for i, sentence_runs in enumerate(runs):
             for r in sentence_runs:
-                if len(r.name.split()) < 2 and not r.person:
-                    self._short_name(i, r)
+                if len(r.name.split()) >= 2 or r.person:
+                    self._full_name(i, r)
+                else:
+                    self.doc.runs.append(NameRun(i, r.start, r.stop, r.name))
         for lst in self.out.by_sentence:
             lst.sort(key=lambda m: m.start)
-        for info, relation, i in self.pending:
-            self._relation(info, relation, i)
         for i in range(len(self.sentences)):
             self._lexicon_things(i)
             self._org_patterns(i)
-        for lst in self.out.by_sentence:
-            lst.sort(key=lambda m: m.start)
         self._merge_orgs()
-        self._merge_people()
-        self._context_countries()
-        self._title_references()
         for lst in self.out.by_sentence:
             lst.sort(key=lambda m: m.start)
-        return self.out
 
-    def _merge_people(self) -> None:
-        """'King Charles' in the headline is the gazetteer's 'Charles III' named in the body."""
-        def words(name: str) -> list[str]:
-            return [w for w in fold(name).split() if not _ROMAN.fullmatch(w.upper())]
-        for key, info in list(self.out.persons.items()):
-            if info.in_gazetteer:
-                continue
-            mine = words(info.name)
-            twin = next((p for p in self.out.persons.values() if p.in_gazetteer and p is not info and mine
-                         and set(mine) <= set(words(p.name)) and mine[-1] == words(p.name)[-1]), None)
-            if twin is None:
-                continue
-            twin.spans.extend(info.spans)
-            twin.forms |= info.forms
-            if twin.title is None:
-                twin.title, twin.title_span = info.title, info.title_span
-            del self.out.persons[key]
-            for lst in self.out.by_sentence:
-                for m in lst:
-                    if m.kind == "person" and m.ref == key:
-                        m.ref, m.country = twin.key, twin.country
+    # -- the whole pass ------------------------------------------------------------------------
 
     def _merge_orgs(self) -> None:
         """'the Security Council' after "Russia's Security Council" is the same body."""
         for key, info in list(self.out.orgs.items()):
             if info.country is not None or info.in_gazetteer:
                 continue
-            twin = next((o for o in self.out.orgs.values() if o is not info and o.country and fold(o.name) == fold(info.name)), None)
+            twin = next((o for o in self.out.orgs.values()
+                         if o is not info and o.country and fold(o.name) == fold(info.name)), None)
             if twin is None:
                 continue
             twin.spans.extend(info.spans)
@@ -250,59 +154,6 @@ class MentionFinder:
                 for m in lst:
                     if m.kind == "org" and m.ref == key:
                         m.ref, m.country = twin.key, twin.country
-
-    def _context_countries(self) -> None:
-        """A national office holder the text gives no state: the one state the sentence, or else the nearest
-        earlier sentence of the paragraph, names before them; none when it names several.
-
-        'Erdoğan travelled to Sochi with ... Communications Director Fahrettin Altun' (Turkey);
-        'Defence Minister Antti Kaikkonen also attended' after a sentence about Finland's president.
-        """
-        for info in self.out.persons.values():
-            if info.country is not None or info.title is None or not info.spans:
-                continue
-            org = self.gaz.organizations.get(info.of or "") if info.of_kind == "organization" else None
-            if info.of_kind == "organization" and (org is None or org.country is None):
-                continue
-            at = info.spans[0].begin
-            i = self._sentence_of(at)
-            para = self.sentences[i].paragraph
-            for j in range(i, -1, -1):
-                if self.sentences[j].paragraph != para:
-                    break
-                found = {m.country for m in self.out.by_sentence[j] if m.country and m.kind != "place"
-                         and not (m.kind == "person" and m.ref == info.key) and (j < i or m.start < at)}
-                if found:
-                    if len(found) == 1:
-                        info.country = found.pop()
-                    break
-            if info.country is None:
-                places = {m.country for m in self.out.by_sentence[i] if m.kind == "place" and m.country and m.start < at}
-                if len(places) == 1:
-                    info.country = places.pop()              # "In Beijing he also met Zhao Leji, ..."
-            if info.country is not None:
-                for lst in self.out.by_sentence:
-                    for m in lst:
-                        if m.kind == "person" and m.ref == info.key:
-                            m.country = info.country
-
-    def _title_references(self) -> None:
-        """'the crown prince told Raisi', 'the King said': an office named for the one person holding it."""
-        for i, s in enumerate(self.sentences):
-            taken = [(m.start, m.stop) for m in self.out.by_sentence[i]]
-            for t in self.titles(i):
-                if t.plural or t.former or any(a <= t.begin < b for a, b in taken):
-                    continue
-                lead = self.text[max(s.begin, t.begin - 4):t.begin]
-                if not re.search(r"(?:^|\b)the\s+$", lead, re.IGNORECASE):
-                    continue
-                after = self.text[t.end:t.end + 3]
-                if re.match(r"\s+[A-Z]|\s+of\b", after):
-                    continue                              # "the President William Ruto", "the head of ..."
-                person = self.by_office(t.office)
-                if person is not None:
-                    info = self.out.persons[person]
-                    self.out.by_sentence[i].append(Mention(t.begin, t.end, i, "person", person, info.country, "title"))
 
     # -- name runs -----------------------------------------------------------------------------
 
@@ -320,14 +171,19 @@ class MentionFinder:
                 for k in range(m.begin, m.end):
                     blocked[k] = m.entries[0]
         out: list[_Run] = []
+        # A name never runs on across a line break ("... Tomas Berg" / "Updated 3 May").
+        breaks = {k for k in range(1, len(toks)) if "\n" in self.text[toks[k - 1].end:toks[k].begin]}
+        headline = s.paragraph == HEADLINE
         k, n = 0, len(toks)
         while k < n:
             if k in person_at:
                 m = person_at[k]
                 end = m.end
-                # A gazetteer name may be followed by more of the name ("Lula" in "Lula da Silva").
-                while end < n and (self._name_token(toks, end, blocked) or toks[end].key in CONNECTORS) \
-                        and end + 1 <= n and self._name_token(toks, end if toks[end].key not in CONNECTORS else end + 1, blocked):
+                # A gazetteer name may be followed by more of the name ("Ana" in "Ana da Costa"); not in a headline,
+                # where every word is capitalised.
+                while not headline and end < n and end not in breaks \
+                        and (self._name_token(toks, end, blocked) or toks[end].key in CONNECTORS) and end + 1 <= n \
+                        and self._name_token(toks, end if toks[end].key not in CONNECTORS else end + 1, blocked):
                     end += 1 if toks[end].key not in CONNECTORS else 2
                 entry = m.first("person")
                 out.append(_Run(k, end, toks[k].begin, toks[end - 1].end, self._name(toks, k, end),
@@ -340,18 +196,20 @@ class MentionFinder:
                 k += 1
                 continue
             end = k + 1
-            while end < n:
+            while end < n and end not in breaks:
                 if self._name_token(toks, end, blocked) and end not in person_at:
                     end += 1
                 elif toks[end].key in CONNECTORS and end + 1 < n and self._name_token(toks, end + 1, blocked):
                     end += 2
                 elif toks[end].text in "\"“" and end + 3 < n and toks[end + 1].is_cap and toks[end + 2].text in "\"”" \
                         and (self._name_token(toks, end + 3, blocked) or toks[end + 3].key in CONNECTORS):
-                    end += 3                          # a nickname: Rosângela "Janja" da Silva
+                    end += 3                          # a nickname: Maria "Mia" Costa
                 else:
                     break
-            if not self._thing_chunk(toks, k, end):
-                out.append(_Run(k, end, toks[k].begin, toks[end - 1].end, self._name(toks, k, end)))
+            name = self._name(toks, k, end)
+            # A headline capitalises every word: a name there counts only if the story spells it the same way.
+            if not self._thing_chunk(toks, k, end) and (not headline or self.text.find(name, s.end) >= 0):
+                out.append(_Run(k, end, toks[k].begin, toks[end - 1].end, name))
             k = end
         return out
 
@@ -362,12 +220,11 @@ class MentionFinder:
         if not t.is_cap or t.key in STOP or t.key in TITLE_WORDS:
             return False
         if t.text.isupper() and len(t.text) > 1 and "." not in t.text:
-            # An acronym is not a name, but a regnal number is part of one: "Abdullah II".
-            return bool(_ROMAN.fullmatch(t.text)) and k > 0 and self._name_token(toks, k - 1, blocked)
+            return False                               # an acronym is not a name
         return t.text[0].isalpha()
 
     def _thing_chunk(self, toks: list[Token], begin: int, end: int) -> bool:
-        """The run is part of a capitalised name of a thing: 'Simón Bolívar International Airport'."""
+        """The run is part of a capitalised name of a thing: 'José Martí International Airport'."""
         lo = begin
         while lo > 0 and toks[lo - 1].is_cap and toks[lo - 1].key not in STOP and toks[lo - 1].key not in TITLE_WORDS:
             lo -= 1
@@ -397,24 +254,25 @@ class MentionFinder:
 
     def _full_name(self, i: int, r: _Run) -> None:
         text, s = self.text, self.sentences[i]
-        left = text[s.begin:r.start]
         right_end = s.end
         title, title_span = self._left_title(i, r)
-        as_title = self._as_title(r, right_end)
-        if as_title is not None and (title is None or title[0].former):
-            title = as_title
-        if title is None:
-            title = self._right_title(r, right_end)
-        relation = _RELATION_BEFORE.search(text, s.begin, r.start)
+        if title is None or title[0].office in ("Prince", "Princess"):
+            # A royal style before the name gives way to the office in apposition: "Prince X, Crown Prince and ...".
+            right = self._right_title(r, right_end)
+            if right is not None:
+                title, title_span = right, None
+        relation = RELATION_BEFORE.search(text, max(s.begin, r.start - 100), r.start)
         possessive = self._possessive_country(i, r)
-        cue = (title is not None or r.person is not None or _PERSON_AFTER.match(text, r.stop, right_end) is not None
-               or relation is not None or possessive is not None or _PERSON_BEFORE.search(left) is not None)
+        cue = (title is not None or r.person is not None
+               or patterns.rx("person_after").match(text, r.stop, right_end) is not None
+               or relation is not None or possessive is not None
+               or _PERSON_BEFORE.search(text, max(s.begin, r.start - 40), r.start) is not None)
         if not cue:
             return
         key = r.person or self._same_person(r.name) or r.name
         info = self.out.persons.get(key)
         if info is None:
-            info = self._new_person(key, r.person is not None)
+            info = new_person(self.doc, key, r.person is not None)
             self.out.persons[key] = info
         span = Span.of(text, r.start, r.stop)
         info.spans.append(span)
@@ -431,60 +289,18 @@ class MentionFinder:
                 org = self.gaz.organizations.get(of) if of_kind == "organization" else None
                 if org is not None and org.kind == "international" and not country:
                     info.country = None                # acting for an international body, not for a state
-        elif relation is not None and info.title is None:
-            self.pending.append((info, relation, i))
         if info.country is None:
             info.country = possessive or self._country_after(r, right_end)
         self.out.by_sentence[i].append(Mention(r.start, r.stop, i, "person", key, info.country))
 
-    def _royal(self, i: int, r: _Run) -> bool:
-        """'Queen Camilla', 'Pope Francis': one name after a title that is used with one name."""
-        return _ROYAL_BEFORE.search(self.text, self.sentences[i].begin, r.start) is not None
-
     def _possessive_country(self, i: int, r: _Run) -> str | None:
-        """"Ghana's Nana Akufo-Addo": the state named right before a name, in the possessive."""
+        """"Ruritania's Anna Weiss": the state named right before a name, in the possessive."""
         for m in self.matches[i]:
             if m.stop < r.start and re.fullmatch(r"\s*(?:’s|'s)\s+", self.text[m.stop:r.start]):
                 e = m.first("country")
                 if e is not None:
                     return e.ref
         return None
-
-    def _new_person(self, key: str, known: bool) -> PersonInfo:
-        info = PersonInfo(key, key, in_gazetteer=known)
-        if known:
-            term = self._term(key)
-            if term is not None:
-                info.wikidata = term.wikidata
-                info.country = term.of if term.of in self.gaz.countries else None
-                info.of_kind = "country" if term.of in self.gaz.countries else "organization"
-                info.of = term.of
-            else:
-                info.wikidata = next((t.wikidata for t in self.gaz.terms_of(key) if t.wikidata), None)
-        return info
-
-    def _term(self, person: str) -> gz.OfficeTerm | None:
-        terms = self.gaz.terms_of(person)
-        if not terms:
-            return None
-        day = self.published
-        if day is not None:
-            current = [t for t in terms if t.holds_on(day)]
-            if current:
-                return _rank_offices(current)[0]
-            before = [t for t in terms if t.start <= day]
-            if before:
-                # The most recent office; for a monarch of several realms, the first realm.
-                return min(before, key=lambda t: (-(t.end or day).toordinal(), t.start))
-        return max(terms, key=lambda t: t.start)
-
-    def gazetteer_office(self, person: str) -> tuple[str, str, bool] | None:
-        """(office, of, current) for a gazetteer person on the publication date."""
-        term = self._term(person)
-        if term is None:
-            return None
-        current = self.published is None or term.holds_on(self.published)
-        return term.title or term.office, term.of, current
 
     def _same_person(self, name: str) -> str | None:
         toks = fold(name).split()
@@ -495,12 +311,12 @@ class MentionFinder:
                 return key
         return None
 
-    def _left_title(self, i: int, r: _Run) -> tuple[tuple[Title, str | None, str, str | None], Span | None] | tuple[None, None]:
-        """A title before the name: 'Indian Prime Minister Narendra Modi', 'the head of X (MİT), Hakan Fidan'."""
+    def _left_title(self, i: int, r: _Run) -> tuple[TitleFound, Span | None] | tuple[None, None]:
+        """A title before the name: 'Ruritanian Prime Minister Tomas Berg', 'the head of X (ABC), Ana Lund'."""
         text, s = self.text, self.sentences[i]
         lo = max(s.begin, r.start - 160)
         gap_end = r.start
-        hon = HONORIFIC.search(text, lo, gap_end)
+        hon = HONORIFIC.search(text, max(lo, gap_end - 16), gap_end)
         if hon:
             gap_end = hon.start()
         candidates = [t for t in self.titles(i) if t.begin >= lo and t.end <= gap_end]
@@ -512,11 +328,13 @@ class MentionFinder:
                 label, of_kind, of, country = self._complement(i, t, complement)
                 qual = self._qualifier(i, t.begin)
                 qual_match = self._qualifier_match(i, t.begin)
-                org = qual_match.first("org") if qual_match is not None and not (qual_match.kinds() & COUNTRY_KINDS) else None
+                org = qual_match.first("org") if qual_match is not None and not (qual_match.kinds() & COUNTRY_KINDS) \
+                    else None
                 if org is not None and of is None:
                     of_kind, of = "organization", org.ref
                 country = country or qual or (self._respective(i, t, r) if t.plural else None)
-                t2 = Title(t.begin, t.end, label, canonical(label) if label != t.label else t.office, t.former, t.plural)
+                office = canonical(label) if label != t.label else t.office
+                t2 = Title(t.begin, t.end, label, office, t.former, t.plural)
                 if qual and self._qualifier_is_institution(i, t.begin):
                     inst = self._qualifier_text(i, t.begin)
                     t2 = Title(t.begin, t.end, f"{inst} {label}", t2.office, t.former, t.plural)
@@ -526,7 +344,7 @@ class MentionFinder:
         return None, None
 
     def _respective(self, i: int, t: Title, r: _Run) -> str | None:
-        """'Australia and Papua New Guinea signed ... with Prime Ministers Anthony Albanese and James Marape'."""
+        """'Ruritania and Freedonia signed ... with Prime Ministers Tomas Berg and Ana Lund'."""
         countries: list[str] = []
         for m in self.matches[i]:
             e = m.first("country", "demonym")
@@ -538,19 +356,20 @@ class MentionFinder:
         return None
 
     def _coordinated(self, i: int, t: Title, r: _Run) -> bool:
-        """'Prime Ministers Anthony Albanese and James Marape': a plural title covers both names."""
+        """'Prime Ministers Tomas Berg and Ana Lund': a plural title covers both names."""
         if not t.plural:
             return False
         between = self.text[t.end:r.start]
         return re.fullmatch(r"\s+[A-Z][^,;:.]*?\s+and\s+", between) is not None
 
-    def _complement(self, i: int, t: Title, complement: re.Match[str] | None) -> tuple[str, str, str | None, str | None]:
-        """(label, of_kind, of, country) from 'chief of the General Staff of the Russian Armed Forces'."""
+    def _complement(self, i: int, t: Title,
+                    complement: re.Match[str] | None) -> tuple[str, str, str | None, str | None]:
+        """(label, of_kind, of, country) from 'commander of the Joint Staff of the Ruritanian Navy'."""
         if complement is None:
             return t.label, "country", None, None
         body = complement.group("body")
         b = complement.start("body")
-        the = "the " if re.match(r"\s+of\s+the\s+(?!(?:utility|company|firm|group|bank)\b)", complement.group(0)) else ""
+        the = "the " if re.match(r"\s+of\s+the\s", complement.group(0)) else ""
         entries = [m for m in self.matches[i] if b <= m.start and m.stop <= complement.end()]
         countries = [e for m in entries for e in m.entries if e.kind in COUNTRY_KINDS]
         orgs = [e for m in entries for e in m.entries if e.kind == "org"]
@@ -566,7 +385,8 @@ class MentionFinder:
         return t.label, "country", None, country
 
     def _qualifier(self, i: int, at: int) -> str | None:
-        """The state named right before a title: 'Indian', 'UK', "Sierra Leone's", 'NATO', 'White House', 'visiting South Korean'."""
+        """The state named right before a title: 'Ruritanian', 'UK', "Freedonia's", 'NATO', 'White House',
+        'visiting Ruritanian'."""
         m = self._qualifier_match(i, at)
         if m is None:
             return None
@@ -596,30 +416,10 @@ class MentionFinder:
         m = self._qualifier_match(i, at)
         return self.text[m.start:m.stop] if m else ""
 
-    def _as_title(self, r: _Run, end: int) -> tuple[Title, str | None, str, str | None] | None:
-        """'Dilma Rousseff as head of the New Development Bank'."""
-        m = _AS_TITLE.match(self.text, r.stop, end)
-        if m is None:
-            return None
-        t = title_at(self.text, m.end(), end)
-        if t is None:
-            return None
-        i = self._sentence_of(r.start)
-        complement = COMPLEMENT.match(self.text, t.end, end)
-        label, of_kind, of, country = self._complement(i, t, complement)
-        return Title(t.begin, complement.end() if complement else t.end, label, canonical(label), False, False), country, of_kind, of
-
     def _right_title(self, r: _Run, end: int) -> tuple[Title, str | None, str, str | None] | None:
-        """'Valery Gerasimov, chief of the General Staff ...', 'Zhao Leji, who heads the ...'."""
+        """'Tomas Berg, commander of the Joint Staff ...'."""
         text = self.text
-        i = self._sentence_of(r.start)
-        who = _WHO_HEADS.match(text, r.stop, end)
-        if who:
-            body = who.group("body")
-            label = f"Head of the {body}" if not body.startswith("The ") else f"Head of {body}"
-            entries = [m for m in self.matches[i] if who.start("body") <= m.start and m.stop <= who.end()]
-            country = next((e.ref for m in entries for e in m.entries if e.kind in COUNTRY_KINDS), None)
-            return Title(who.start("body"), who.end(), label, label, False, False), country, "country", None
+        i = self._sentence(r.start)
         m = _APPOSITION.match(text, r.stop, end)
         if m is None:
             return None
@@ -632,7 +432,8 @@ class MentionFinder:
         if qual is None and m.group("owner"):
             qual = self._owner_country(i, m.start("owner"), m.end("owner"))
         stop = complement.end() if complement else t.end
-        return Title(t.begin, stop, label, canonical(label) if label != t.label else t.office, t.former, False), qual, of_kind, of
+        office = canonical(label) if label != t.label else t.office
+        return Title(t.begin, stop, label, office, t.former, False), qual, of_kind, of
 
     def _owner_country(self, i: int, begin: int, end: int) -> str | None:
         """The state of a possessive owner: "Saudi Arabia's" or "the president's" (the president's state)."""
@@ -644,93 +445,25 @@ class MentionFinder:
         owner = self.text[begin:end]
         t = re.fullmatch(r"(?:the\s+)?(.+)", owner)
         if t:
-            person = self.by_office(canonical(t.group(1)))
+            person = by_office(self.out, canonical(t.group(1)))
             if person is not None:
                 return self.out.persons[person].country
         return None
 
-    def by_office(self, office: str) -> str | None:
-        """The one person of the article holding ``office`` ("the president", "the crown prince")."""
-        found = [p.key for p in self.out.persons.values() if p.title is not None and not p.title.former
-                 and (p.title.office == office or canonical(p.title.label) == office)]
-        return found[0] if len(found) == 1 else None
+    def _sentence(self, offset: int) -> int:
+        found = self.doc.sentence_at(offset)
+        return found if found is not None else 0
 
     def _country_after(self, r: _Run, end: int) -> str | None:
-        """'President Uhuru Kenyatta of Kenya'."""
+        """'President Anna Weiss of Ruritania'."""
         m = _OF_COUNTRY.match(self.text, r.stop, end)
         if m is None:
             return None
-        i = self._sentence_of(r.start)
+        i = self._sentence(r.start)
         for match in self.matches[i]:
             if match.start == m.end():
                 e = match.first("country")
                 return e.ref if e else None
-        return None
-
-    def _relation(self, info: PersonInfo, relation: re.Match[str], i: int) -> None:
-        """'his wife, Peng Liyuan' (First Lady), "Petro's predecessor, Iván Duque" (Former President)."""
-        owner_text = relation.group("owner")
-        rel = relation.group("rel").casefold()
-        owner = None
-        if owner_text.casefold() in ("his", "her", "their"):
-            owner = self._last_person(i, relation.start())
-        else:
-            name = re.sub(r"(?:’s|'s)$", "", owner_text)
-            owner = self._resolve_short(name)
-        if owner is None:
-            return
-        o = self.out.persons[owner]
-        info.country = info.country or o.country
-        office = o.title.office if o.title else None
-        if rel in ("wife", "husband", "spouse") and office in ("President", "Prime Minister", "Chancellor"):
-            label = "First Lady" if rel == "wife" else "First Gentleman"
-            info.title = Title(relation.start("rel"), relation.end("rel"), label, label, False, False)
-        elif rel in ("predecessor", "successor") and office:
-            label = f"Former {office}" if rel == "predecessor" else office
-            info.title = Title(relation.start("rel"), relation.end("rel"), label, office, rel == "predecessor", False)
-            info.of_kind, info.of = o.of_kind, o.of
-        if info.title is not None:
-            info.title_span = Span.of(self.text, relation.start("rel"), relation.end("rel"))
-
-    def _last_person(self, i: int, before: int) -> str | None:
-        for j in range(i, -1, -1):
-            for m in reversed(self.out.by_sentence[j]):
-                if m.kind == "person" and m.start < before:
-                    return m.ref
-        return None
-
-    def _sentence_of(self, offset: int) -> int:
-        for i, s in enumerate(self.sentences):
-            if s.begin <= offset < s.end:
-                return i
-        return 0
-
-    def _short_name(self, i: int, r: _Run) -> None:
-        key = self._resolve_short(r.name)
-        if key is None:
-            return
-        info = self.out.persons[key]
-        info.spans.append(Span.of(self.text, r.start, r.stop))
-        self.out.by_sentence[i].append(Mention(r.start, r.stop, i, "person", key, info.country, "surname"))
-
-    def _resolve_short(self, name: str) -> str | None:
-        key = fold(name)
-        hits = []
-        for p in self.out.persons.values():
-            toks = fold(p.name).split()
-            if not toks:
-                continue
-            last = toks[-1]
-            if key in (last, re.sub(r"^(?:al|el|ad|as|ash|at|az|ar|an)-", "", last)) or key in p.forms or \
-                    (p.country in FAMILY_NAME_FIRST and toks[0] == key):
-                hits.append(p.key)
-        if len(hits) == 1:
-            return hits[0]
-        if hits:
-            # "Ruto" with President William Ruto and First Lady Rachel Ruto named: the office holder of the state.
-            leaders = [h for h in hits if (t := self.out.persons[h].title) is not None and t.office in HEAD_OF_STATE_OR_GOVERNMENT]
-            if len(leaders) == 1:
-                return leaders[0]
         return None
 
     # -- countries, organizations and places from the lexicon -----------------------------------
@@ -751,10 +484,8 @@ class MentionFinder:
                 e = m.first("capital", "place")
                 assert e is not None
                 place_name = text[m.start:m.stop]
-                if _NAMED_AFTER.match(text, m.stop, s.end):
-                    continue                                    # "the Washington Treaty", "the Minsk Protocol"
                 if e.kind == "capital" and not _LOCATIVE.search(text, max(s.begin, m.start - 40), m.start):
-                    self._country(i, span, e.ref, "capital")      # "New Delhi and London agreed", "Seoul's proposal"
+                    self._country(i, span, e.ref, "capital")      # "Lima and Quito agreed", "Oslo's proposal"
                 else:
                     self._place(i, span, place_name, e.country)
             elif "org" in kinds:
@@ -839,23 +570,45 @@ class MentionFinder:
                 taken.append((written, e))
 
 
-_OBJECT_BEFORE = re.compile(r"\b(?:of|with|by|to|for|from|at|about|on|against|between|than|as)\s+(?:[\w’'-]+,?\s+){0,3}$",
-                            re.IGNORECASE)
+def by_office(mentions: Mentions, office: str, country: str | None = None) -> str | None:
+    """The one person of the article holding ``office`` ("the president", "the crown prince"), of ``country`` if
+    given."""
+    found = [p.key for p in mentions.persons.values() if p.title is not None and not p.title.former
+             and (p.title.office == office or canonical(p.title.label) == office)
+             and (country is None or p.country == country)]
+    return found[0] if len(found) == 1 else None
 
 
-def last_subject(text: str, mentions: Mentions, before: int, quoted: list[tuple[int, int]]) -> str | None:
-    """Whom 'he' or 'she' refers to: the last person named as a subject (not after 'of', 'with', ...)
-    outside quotation marks; failing that, the last person named at all."""
-    fallback = None
-    for lst in reversed(mentions.by_sentence):
-        for m in reversed(lst):
-            if m.kind != "person" or m.start >= before or any(a <= m.start <= b for a, b in quoted):
-                continue
-            if fallback is None:
-                fallback = m.ref
-            if not _OBJECT_BEFORE.search(text, max(0, m.start - 40), m.start):
-                return m.ref
-    return fallback
+def new_person(doc: Doc, key: str, known: bool) -> PersonInfo:
+    """A person of the article; a gazetteer person starts with the state or body of their office on the date."""
+    info = PersonInfo(key, key, in_gazetteer=known)
+    if known:
+        term = office_term(doc, key)
+        if term is not None:
+            info.wikidata = term.wikidata
+            info.country = term.of if term.of in doc.gaz.countries else None
+            info.of_kind = "country" if term.of in doc.gaz.countries else "organization"
+            info.of = term.of
+        else:
+            info.wikidata = next((t.wikidata for t in doc.gaz.terms_of(key) if t.wikidata), None)
+    return info
+
+
+def office_term(doc: Doc, person: str) -> gz.OfficeTerm | None:
+    """The gazetteer term of office of ``person`` on the publication date (the latest before it, if none then)."""
+    terms = doc.gaz.terms_of(person)
+    if not terms:
+        return None
+    day = doc.article.published
+    if day is not None:
+        current = [t for t in terms if t.holds_on(day)]
+        if current:
+            return _rank_offices(current)[0]
+        before = [t for t in terms if t.start <= day]
+        if before:
+            # The most recent office; for a monarch of several realms, the first realm.
+            return min(before, key=lambda t: (-(t.end or day).toordinal(), t.start))
+    return max(terms, key=lambda t: t.start)
 
 
 def _rank_offices(terms: list[gz.OfficeTerm]) -> list[gz.OfficeTerm]:
@@ -864,6 +617,9 @@ def _rank_offices(terms: list[gz.OfficeTerm]) -> list[gz.OfficeTerm]:
     return sorted(terms, key=lambda t: order.get(t.office, 9))
 
 
-def find_mentions(text: str, sentences: list[Sentence], lexicon: Lexicon, published: date | None) -> tuple[Mentions, MentionFinder]:
-    finder = MentionFinder(text, sentences, lexicon, published)
-    return finder.run(), finder
+def find_mentions(doc: Doc) -> Doc:
+    """The mention stage: lexicon matches, full names of people, countries, organizations and places."""
+    doc.matches = [doc.lexicon.scan(s.tokens, doc.text) for s in doc.sentences]
+    doc.mentions = Mentions(by_sentence=[[] for _ in doc.sentences])
+    MentionFinder(doc).run()
+    return doc

@@ -1,6 +1,6 @@
 """Office titles as news writes them, and their canonical offices.
 
-"Minister of Foreign Affairs and International Cooperation", "Foreign Secretary" and "Secretary of State"
+"Minister for Foreign Affairs and Trade", "Foreign Secretary" and "Secretary of State"
 are all the canonical office "Foreign Minister"; the label keeps what the text said.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ _DOMAINS = (r"foreign|foreign affairs|external affairs|defen[cs]e|finance|econom
             r"digital|science|security|infrastructure|development|budget|treasury|foreign trade|mining|"
             r"water|fisheries|immigration|intelligence")
 _CAP = r"(?-i:[A-Z])[\w’'\-]*"
-# "Minister of Foreign Affairs and International Cooperation", "Secretary of the Treasury"
+# "Minister for Foreign Affairs and Trade", "Secretary of the Treasury"
 _OF_CAPS = rf"(?:of|for)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|of\s+|for\s+|the\s+|&\s+)*{_CAP})*"
 _CORE = (
     rf"prime\s+minister|vice[\s-]+president|president(?:-elect)?|(?:state\s+)?premier|vice[\s-]+chancellor|"
@@ -26,7 +26,8 @@ _CORE = (
     rf"secretary\s+of\s+state(?:\s+for\s+{_CAP}(?:\s+(?:and\s+)?{_CAP})*)?|under[\s-]*secretary[\s-]+general|"
     rf"under[\s-]*secretary|secretary[\s-]+general|secretary\s+{_OF_CAPS}|high\s+representative|"
     rf"(?:prime\s+)?cabinet\s+secretary|(?:state|permanent|parliamentary|principal)\s+secretary|"
-    rf"(?:special\s+)?envoy|ambassador|(?:presidential\s+|foreign\s+ministry\s+|government\s+)?spokes(?:person|man|woman)|"
+    rf"(?:special\s+)?envoy|ambassador|"
+    rf"(?:presidential\s+|foreign\s+ministry\s+|government\s+)?spokes(?:person|man|woman)|"
     rf"press\s+secretary|chief\s+of\s+(?:the\s+)?general\s+staff|chief\s+of\s+staff|"
     rf"(?:national\s+security\s+|senior\s+|special\s+|chief\s+|presidential\s+)?advis[eo]r|"
     rf"(?:communications\s+)?director(?:[\s-]+general)?|chair(?:man|woman|person)?|first\s+lady|"
@@ -39,8 +40,9 @@ _CORE = (
 _RANK = r"(?:(?:first|second|deputy|vice|assistant|associate|senior)[\s-]+)*"
 _MODIFIERS = r"(?:(?:former|then|acting|interim|outgoing|incoming|visiting|new|newly\s+elected)[\s-]+)*"
 TITLE = re.compile(rf"(?P<mod>{_MODIFIERS})(?P<core>{_RANK}(?:{_CORE}))(?P<plural>s)?\b", re.IGNORECASE)
-# An "of ..." complement naming the body the office belongs to: "chief of the General Staff of the Russian Armed Forces"
-COMPLEMENT = re.compile(rf"\s+of\s+(?:the\s+)?(?:(?:utility|company|firm|group|bank)\s+)?(?P<body>{_CAP}(?:\s+(?:of\s+|and\s+|for\s+|the\s+)*{_CAP})*)")
+# An "of ..." complement naming the body the office belongs to: "commander of the Joint Staff of the Ruritanian Navy"
+COMPLEMENT = re.compile(rf"\s+of\s+(?:the\s+)?(?:(?:utility|company|firm|group|bank)\s+)?"
+                        rf"(?P<body>{_CAP}(?:\s+(?:of\s+|and\s+|for\s+|the\s+)*{_CAP})*)")
 
 _SMALL = frozenset({"of", "the", "and", "for", "to", "&"})
 
@@ -61,6 +63,8 @@ _CANONICAL = {
 HEAD_OF_STATE_OR_GOVERNMENT = frozenset({"President", "Prime Minister", "Chancellor", "King", "Queen", "Emir",
                                          "Sultan", "Crown Prince"})
 FORMER = re.compile(r"\b(?:former|then|outgoing)\b", re.IGNORECASE)
+# "former Ruritanian president", "the then Ruritanian foreign minister": the word before a nationality.
+_FORMER_BEFORE = re.compile(r"\b(?i:former|then|outgoing)[\s-]+(?:[A-Z][\w’'-]*\s+){1,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +107,10 @@ def _title(m: re.Match[str], text: str) -> Title:
     core = re.sub(r"\s+", " ", m.group("core"))
     mod = m.group("mod") or ""
     label = canonical(core) if core in ("FM", "PM") else title_case(core)
-    return Title(m.start("core") if not FORMER.search(mod) else m.start(), m.end(), label, canonical(core),
-                 bool(FORMER.search(mod)), bool(m.group("plural")))
+    former = FORMER.search(mod) is not None \
+        or _FORMER_BEFORE.search(text, max(0, m.start() - 40), m.start()) is not None
+    return Title(m.start("core") if not former else m.start(), m.end(), label, canonical(core), former,
+                 bool(m.group("plural")))
 
 
 def title_at(text: str, begin: int, end: int) -> Title | None:
@@ -115,7 +121,8 @@ def title_at(text: str, begin: int, end: int) -> Title | None:
 
 # A title can only start with one of these words; trying the regex at those words alone is 20x faster
 # than letting it scan every position.
-TITLE_STARTS = _STARTS = frozenset("""first deputy prime vice president president-elect premier chancellor king queen crown emir sultan
+TITLE_STARTS = _STARTS = frozenset("""first deputy prime vice president president-elect premier chancellor king queen
+    crown emir sultan
     minister secretary under under-secretary-general secretary-general high special envoy ambassador presidential
     spokesperson spokesman spokeswoman press chief national communications director director-general chair chairman
     chairwoman chairperson speaker governor mayor senator commissioner head leader ceo former then then- acting interim

@@ -1,8 +1,8 @@
-"""The extractor's accuracy on the development set and on held-out articles, scored as ../shared/eval scores it.
+"""The extractor's accuracy on the graded sets, scored as ../shared/eval scores it.
 
-The floors sit a little under the figures measured when they were last set (overall F1: dev 0.966, held-out
-0.878, second held-out 0.869), so that a change that makes extraction worse fails here, while the dev set's
-floors are the project's targets.
+``dev`` and ``web`` are copies of ``../shared/eval/dev`` and ``../shared/eval/web``; ``regression`` and
+``regression2`` are the project's own sets, whose misses have guided changes. The floors sit a little under
+the figures last measured, so that a change that makes extraction worse fails here.
 """
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from kg.iris import Minter
 from kg.pipeline import Worker
 
 EVAL = Path(__file__).parent / "data" / "eval"
+# set -> (overall F1 floor, F1 floor for every field, floor for the precision of events)
+FLOORS = {"dev": (0.96, 0.87, 0.95), "web": (0.855, 0.77, 0.95), "regression": (0.845, 0.72, 0.90),
+          "regression2": (0.845, 0.76, 0.92)}
 
 
 def _scorer() -> ModuleType:
@@ -32,7 +35,7 @@ def worker() -> Worker:
     return Worker(Minter().base)
 
 
-def _score(worker: Worker, folder: Path) -> dict[str, float]:
+def _score(worker: Worker, folder: Path) -> tuple[dict[str, float], float]:
     score = _scorer()
     tally: dict[str, list[int]] = {}
     extra: dict[str, list[int]] = {}
@@ -47,17 +50,14 @@ def _score(worker: Worker, folder: Path) -> dict[str, float]:
         r = hits / n_gold if n_gold else (1.0 if not n_pred else 0.0)
         f1[field] = 2 * p * r / (p + r) if p + r else 0.0
     f1["overall"] = sum(f1[f] for f in score.SET_FIELDS) / len(score.SET_FIELDS)
-    return f1
+    _, n_pred, hits = tally.get("events", [0, 0, 0])
+    return f1, hits / n_pred if n_pred else 1.0
 
 
-def test_dev_set_meets_the_targets(worker: Worker) -> None:
-    f1 = _score(worker, EVAL / "dev")
-    assert f1["overall"] >= 0.90, f1
-    assert all(v >= 0.75 for v in f1.values()), f1
-
-
-@pytest.mark.parametrize("folder", ["heldout", "heldout2"])
-def test_held_out_articles_stay_accurate(worker: Worker, folder: str) -> None:
-    f1 = _score(worker, EVAL / folder)
-    assert f1["overall"] >= 0.84, f1
-    assert all(v >= 0.70 for v in f1.values()), f1
+@pytest.mark.parametrize("folder", sorted(FLOORS))
+def test_graded_sets_stay_accurate(worker: Worker, folder: str) -> None:
+    overall, each, precision = FLOORS[folder]
+    f1, events_precision = _score(worker, EVAL / folder)
+    assert f1["overall"] >= overall, f1
+    assert all(v >= each for v in f1.values()), f1
+    assert events_precision >= precision, events_precision

@@ -54,13 +54,21 @@ def test_speakers_are_named_as_the_article_writes_them(worker: Worker) -> None:
     assert [q["speaker"] for q in summary["quotes"]] == ["Volodymyr Zelensky"]   # type: ignore[index, union-attr]
 
 
-def test_numbered_groups_keep_their_short_name_and_ministries_their_written_one(worker: Worker) -> None:
+def test_organizations_are_international_bodies_with_organs_folded_into_them(worker: Worker) -> None:
     text = ("Sanctions\nDiplomatic Courier\nMonday 18 December 2023\n\nBRUSSELS — The Group of Seven and the EU "
             "imposed sanctions on Russia on Monday, the G7 said. The Iranian Foreign Ministry summoned the British "
-            "ambassador on Monday.")
+            "ambassador on Monday, and the UN Security Council met in New York.")
     orgs = worker.summary("sanctions.txt", text)["organizations"]
     assert "G7" in orgs and "Group of Seven" not in orgs                       # type: ignore[operator]
-    assert "Iranian Foreign Ministry" in orgs                                  # type: ignore[operator]
+    assert "United Nations" in orgs and "UN Security Council" not in orgs      # type: ignore[operator]
+    assert not any("Ministry" in o for o in orgs)                              # type: ignore[union-attr]
+
+
+def test_an_article_without_diplomacy_lists_nothing(worker: Worker) -> None:
+    text = ("Plant opens\nDiplomatic Courier\nMonday 18 December 2023\n\nBERLIN — Chancellor Olaf Scholz cut the "
+            "ribbon at a battery plant on Monday. \"A good day for the region,\" Scholz said.")
+    summary = worker.summary("plant.txt", text)
+    assert all(summary[k] == [] for k in ("countries", "persons", "organizations", "events", "quotes", "topics"))
 
 
 def test_names_are_given_as_the_article_writes_them() -> None:
