@@ -22,34 +22,45 @@ from api.extractors import Extractors
 from api.middleware import Guard, GZipExceptDumps
 from api.pool import Pool
 from api.state import State
+from api.storelink import Link
 from kg.config import Settings
 from kg.iris import Minter
 from kg.serving import ServeLock
+from kg.sparqlhttp import Endpoints, is_url
 
 STATIC = Path(__file__).parent / "static"
 READ, ALL = ["GET", "HEAD"], ["GET", "HEAD", "POST", "PUT", "DELETE"]
 
 
 def create_app(path: Path | str, settings: Settings, *, workers: int | None = None, url: str = "") -> FastAPI:
-    """The server of the store at ``path`` (which must exist): it never opens the store read-write itself;
-    its writer process does, on the first write. While it runs it holds ``<store>.serving`` (kg.serving), which
-    tells the CLI that the store is served, and where (``url``)."""
-    path = Path(path)
-    if not (path / "CURRENT").exists():
-        raise ValueError(f"no store at {path}: create it first (kg ingest, or kg serve --create)")
+    """The server of the store at ``path`` (which must exist), or of the remote store at that URL: it never
+    opens the store read-write itself; its writer process does, on the first write. While it serves an embedded
+    store it holds ``<store>.serving`` (kg.serving), which tells the CLI that the store is served, and where
+    (``url``); a remote store takes any number of servers and writers, so nothing is held for it."""
+    link, reader_env, lock = None, None, None
+    if is_url(path):
+        endpoints = Endpoints.parse(str(path))
+        link = Link(endpoints)
+        reader_env = None if endpoints.query_auth else {
+            k: v for k, v in os.environ.items() if k not in ("KG_STORE_PASSWORD", "KG_STORE_TOKEN")}
+        folder = settings.dumps_dir or Path("data") / "dumps"
+    else:
+        path = Path(path)
+        if not (path / "CURRENT").exists():
+            raise ValueError(f"no store at {path}: create it first (kg ingest, or kg serve --create)")
+        folder = settings.dumps_dir or path.with_name(path.name + ".dumps")
+        lock = ServeLock(path)
     pool = Pool(str(path), workers or max(2, os.cpu_count() or 2), memory=settings.worker_memory,
-                base=settings.base_iri)
+                base=settings.base_iri, link=link, reader_env=reader_env)
     # Extractors take a core each, like kg ingest's workers; started on the first article posted.
     extractors = Extractors(settings.base_iri, max(1, min(os.cpu_count() or 1, 8)), settings.worker_memory)
-    state = State(path, Minter(settings.base_iri), settings, pool,
-                  dumps.DumpFiles(path.with_name(path.name + ".dumps")), extractors)
-
-    lock = ServeLock(path)
+    state = State(path, Minter(settings.base_iri), settings, pool, dumps.DumpFiles(folder), extractors)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            lock.acquire(url)
+            if lock is not None:
+                lock.acquire(url)
         except PermissionError:
             pass           # a store in a folder this user cannot write: nothing can write it, so nothing to tell
         await pool.start()
@@ -58,7 +69,9 @@ def create_app(path: Path | str, settings: Settings, *, workers: int | None = No
         finally:
             await pool.stop()
             await extractors.stop()
-            lock.release()
+            state.close()
+            if lock is not None:
+                lock.release()
 
     app = FastAPI(title="diplomacy-kg", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="Diplomacy news as linked data: SPARQL 1.1, "

@@ -22,6 +22,7 @@ from api.errors import HTTPError
 from api.formats import JSONLD_CONTEXT, JSONLD_STREAMING, PREFIX_MAP
 from api.state import State
 from kg.namespaces import DCAT, DCTERMS, FORMATS, IANA, RDF, VOID, XSD
+from kg.sparqlhttp import is_url
 from kg.store import Store
 
 
@@ -85,9 +86,11 @@ class DumpFiles:
 
 
 async def version(state: State) -> tuple[str, str | None]:
-    """A key that changes whenever the data does, and the Last-Modified date if the store records one."""
+    """A key that changes whenever the data does, and the Last-Modified date if the store records one. For a
+    remote store, the store's modification time alone, which every server on it reads alike (replicas give
+    one ETag)."""
     modified = await state.read(Store.modified)
-    key = hashlib.sha256(f"{modified}|{state.pool.gen}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{modified}|{'' if is_url(state.path) else state.pool.gen}".encode()).hexdigest()[:16]
     return key, format_datetime(modified, usegmt=True) if modified else None
 
 

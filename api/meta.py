@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.documents import RDF_OFFERS, choose, iri, page, rdf_response
-from api.dumps import dcat, root_url
+from api.dumps import dcat, root_url, version
 from api.pages import home_view
 from api.resources import COMPACT, link
 from api.state import State
@@ -90,12 +90,13 @@ async def triple_count(state: State) -> int:
 
 
 async def stats(state: State) -> Stats:
-    """Computed once per version of the data (the counts scan the store)."""
-    if state.stats is None or state.stats[0] != state.pool.gen:
-        gen = state.pool.gen
+    """Computed once per version of the data (the counts scan the store); a version another server wrote to a
+    shared store too."""
+    key, _ = await version(state)
+    if state.stats is None or state.stats[0] != key:
         computed = await state.read(lambda view: compute(view, state.base))
         computed.triples = await triple_count(state)
-        state.stats = (gen, computed)
+        state.stats = (key, computed)
     result: Stats = state.stats[1]
     return result
 

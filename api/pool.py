@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import pickle
 import sys
 import time
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.errors import HTTPError
+from api.storelink import ENV, Link
 from api.worker import FRAME
 from kg.snapshots import prune
 
@@ -38,6 +40,7 @@ class _Proc:
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
         self.idle_since = time.monotonic()
+        self.link: asyncio.Task[None] | None = None
 
     async def send(self, req: dict[str, Any]) -> None:
         assert self.proc.stdin is not None
@@ -63,6 +66,8 @@ class _Proc:
             self.proc.stdin.close()
         with contextlib.suppress(Exception):
             await self.proc.wait()
+        if self.link is not None:
+            self.link.cancel()
 
 
 @dataclass
@@ -83,15 +88,32 @@ class BrokenAnswer(RuntimeError):
 COMMENTED = frozenset({"nt", "nq", "ttl", "trig"})   # answer formats where '# ...' is a comment
 
 
-async def spawn(*args: str) -> _Proc:
-    """Start ``python -m <args>`` and wait for its K frame (sandboxed and ready) or F frame (why not)."""
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", *args, stdin=asyncio.subprocess.PIPE,
-                                                stdout=asyncio.subprocess.PIPE)
-    p = _Proc(proc)
+async def spawn(*args: str, link: Link | None = None, env: dict[str, str] | None = None) -> _Proc:
+    """Start ``python -m <args>`` and wait for its K frame (sandboxed and ready) or F frame (why not). With a
+    ``link`` (a remote store) the child gets one end of a socketpair to ask for connections (api/storelink.py)."""
+    if link is None:
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", *args, stdin=asyncio.subprocess.PIPE,
+                                                    stdout=asyncio.subprocess.PIPE, env=env)
+        p = _Proc(proc)
+    else:
+        ours, theirs = link.pair()
+        with theirs:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                pass_fds=(theirs.fileno(),), env={**(env or os.environ), ENV: str(theirs.fileno())})
+        p = _Proc(proc)
+        p.link = asyncio.get_running_loop().create_task(link.serve(ours))
     try:
         kind, payload = await p.frame()
     except asyncio.IncompleteReadError:
         kind, payload = b"", b"it exited while starting"
+    except asyncio.CancelledError:        # the pool stopped while it started: nothing else knows of it
+        p.kill()
+        if proc.stdin is not None:
+            proc.stdin.close()
+        if p.link is not None:
+            p.link.cancel()
+        raise
     if kind != b"K":
         await p.end()
         raise StartError(f"{args[0]} did not start: {payload.decode(errors='replace')}")
@@ -105,6 +127,8 @@ class Pool:
     spare: int = 4
     memory: int = 0                   # bytes of address space per process; 0 = no cap
     base: str = ""                    # the base IRI, for the writer
+    link: Link | None = None          # a remote store: connections for the children (api/storelink.py)
+    reader_env: dict[str, str] | None = None   # the query workers' environment (no write credentials)
     gen: int = 0
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _idle: deque[_Proc] = field(default_factory=deque)
@@ -127,7 +151,7 @@ class Pool:
         """Start the writer, whose first checkpoint the workers then open, and ``size`` workers. A writer that
         cannot start (another process holds the store) leaves the workers reading the store itself."""
         with contextlib.suppress(StartError):
-            self._writer = await spawn("api.writer", self.path, self.base, str(self.memory))
+            self._writer = await spawn("api.writer", self.path, self.base, str(self.memory), link=self.link)
         self._live = self.size
         try:
             procs = await asyncio.gather(*(self._new() for _ in range(self.size)))
@@ -148,8 +172,9 @@ class Pool:
         self._idle.clear()
         self._writer = None
         self._live = 0
-        with contextlib.suppress(OSError):
-            prune(self.path, keep=0)       # no server reads them now; a CLI reader's pinned one stays
+        if self.link is None:              # an embedded store's checkpoints (kg.snapshots)
+            with contextlib.suppress(OSError):
+                prune(self.path, keep=0)   # no server reads them now; a CLI reader's pinned one stays
 
     def changed(self) -> None:
         """The store was written: workers reopen their view with their next job."""
@@ -158,7 +183,7 @@ class Pool:
     # -- workers ------------------------------------------------------------------------------------------
 
     async def _new(self) -> _Proc:
-        p = await spawn("api.worker", self.path, str(self.memory))
+        p = await spawn("api.worker", self.path, str(self.memory), self.base, link=self.link, env=self.reader_env)
         self._procs.add(p)
         return p
 
@@ -316,7 +341,7 @@ class Pool:
 
     async def run_once(self, req: dict[str, Any]) -> dict[str, Any]:
         """Run one long job (a dump) on a fresh worker of its own, with no deadline; its answer's meta."""
-        p = await spawn("api.worker", self.path, str(self.memory))
+        p = await spawn("api.worker", self.path, str(self.memory), self.base, link=self.link, env=self.reader_env)
         try:
             await p.send(req)
             kind, payload = await p.frame()
@@ -340,8 +365,9 @@ class Pool:
             deadline = loop.time() + timeout
             try:
                 if self._writer is None or self._writer.proc.returncode is not None:
-                    self._writer = await asyncio.wait_for(spawn("api.writer", self.path, self.base, str(self.memory)),
-                                                          max(0.0, deadline - loop.time()))
+                    self._writer = await asyncio.wait_for(
+                        spawn("api.writer", self.path, self.base, str(self.memory), link=self.link),
+                        max(0.0, deadline - loop.time()))
                 w = self._writer
                 await w.send(req)
                 kind, payload = await asyncio.wait_for(w.frame(), max(0.0, deadline - loop.time()))

@@ -54,6 +54,10 @@ def _v(row: ox.QuerySolution, name: str) -> str | None:
 
 
 def profile(store: ox.Store, value: str) -> Profile:
+    # The event types are looked up first and listed (VALUES): Virtuoso 7.2 loses rows when the subclass path is
+    # joined with the rest. MAX, not SAMPLE, picks one of several values: SAMPLE picks differently from store
+    # to store (and MIN, on Virtuoso, an unbound value over a bound one). No OPTIONAL inside a UNION branch,
+    # which Virtuoso drops.
     node = f"<{value}>"
     p = Profile()
     for row in store.query(f"""
@@ -69,20 +73,25 @@ def profile(store: ox.Store, value: str) -> Profile:
         }} ORDER BY DESC(?start) LIMIT {LIMIT}""", use_default_graph_as_union=True):
         p.offices.append(Office(_v(row, "title") or "", _v(row, "ofName"), _v(row, "of"), _v(row, "start"),
                                 _v(row, "end")))
+    kinds = {row["type"]: row["label"].value for row in store.query(f"""
+        SELECT ?type (MAX(?l) AS ?label) WHERE {{
+          ?type <{RDFS.subClassOf}>* <{DIP.DiplomaticEvent}> ; <{RDFS.label}> ?l
+        }} GROUP BY ?type""", use_default_graph_as_union=True)}
     for row in store.query(f"""
-        SELECT ?e (SAMPLE(?typeLabel) AS ?kind) (SAMPLE(?date) AS ?d) (SAMPLE(?roleLabel) AS ?role) ?article
-               (SAMPLE(?h) AS ?headline) WHERE {{
-          {{ ?e <{SEM.hasActor}> {node} }} UNION {{ ?e <{DIP.participation}> ?pt . ?pt <{DIP.participant}> {node} .
-             OPTIONAL {{ ?pt <{DIP.role}>/<{RDFS.label}> ?roleLabel }} }}
+        SELECT ?e (MAX(?type) AS ?t) (MAX(?date) AS ?d) (MAX(?roleLabel) AS ?role) ?article (MAX(?h) AS ?headline)
+        WHERE {{
+          {{ ?e <{SEM.hasActor}> {node} }} UNION {{ ?e <{DIP.participation}>/<{DIP.participant}> {node} }}
           ?e a ?type ; <{PROV.wasDerivedFrom}> ?article .
-          ?type <{RDFS.subClassOf}>* <{DIP.DiplomaticEvent}> ; <{RDFS.label}> ?typeLabel .
+          VALUES ?type {{ {" ".join(str(k) for k in kinds)} }}
+          OPTIONAL {{ ?e <{DIP.participation}> ?pt . ?pt <{DIP.participant}> {node} ;
+                                                         <{DIP.role}>/<{RDFS.label}> ?roleLabel }}
           OPTIONAL {{ ?e <{DIP.eventDate}> ?date }}
           OPTIONAL {{ ?article <{SCHEMA.headline}> ?h }}
         }} GROUP BY ?e ?article ORDER BY DESC(?d) LIMIT {LIMIT}""", use_default_graph_as_union=True):
-        p.events.append(Event(row["e"].value, _v(row, "kind") or "event", _v(row, "d"), _v(row, "role"),
+        p.events.append(Event(row["e"].value, kinds.get(row["t"], "event"), _v(row, "d"), _v(row, "role"),
                               row["article"].value, _v(row, "headline") or row["article"].value))
     for row in store.query(f"""
-        SELECT ?text ?article (SAMPLE(?h) AS ?headline) (SAMPLE(?published) AS ?date) WHERE {{
+        SELECT ?text ?article (MAX(?h) AS ?headline) (MAX(?published) AS ?date) WHERE {{
           ?q <{DIP.speaker}> {node} ; <{DIP.quoteText}> ?text ; <{PROV.wasDerivedFrom}> ?article .
           OPTIONAL {{ ?article <{SCHEMA.headline}> ?h }}
           OPTIONAL {{ ?article <{SCHEMA.datePublished}> ?published }}

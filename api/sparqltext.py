@@ -13,6 +13,8 @@ Two kinds of question, answered two ways:
 """
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -170,6 +172,110 @@ def refuse_fetching(text: str, *, update: bool, modify_count: int | None = None)
         if modifies != modify_count:
             raise Refused("cannot apply using-graph-uri/using-named-graph-uri to this update: give the dataset "
                           "with USING clauses in the update instead")
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    text: str                 # what may be sent: the request with its codepoint escapes decoded
+    form: str                 # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE
+    has_dataset: bool         # FROM or FROM NAMED
+
+
+@functools.lru_cache(maxsize=512)
+def check_remote(text: str, *, update: bool) -> Checked:
+    """The check every request passes before it is sent to a remote store, which would itself run a SERVICE,
+    a LOAD or an extension function (Virtuoso's ``bif:`` functions reach files and the network).
+
+    The text is parsed whole, always, after its codepoint escapes are decoded (as SPARQL decodes them before
+    parsing) and its comments and strings written one way (``canonical``), and that text is what is sent, so
+    the store parses what was checked. Refused: SERVICE, LOAD, any function called by IRI but the XSD casts, and
+    any text the parser does not accept whole. (The parse takes milliseconds: a text seen lately is not parsed
+    again.)"""
+    decoded = canonical(unescape(text))
+    tree = _parse(decoded, update, "a request to the store must be checked before it is sent")
+    names = _names(tree, set())
+    for name, keyword in _FETCHING.items():
+        if name in names:
+            raise Refused(f"{keyword} is not allowed: this server never fetches data from elsewhere")
+    prefixes = _prefixes(tree)
+    for iri in _functions(tree, prefixes):
+        if iri is None or not iri.startswith(XSD):
+            raise Refused("extension functions are not run by this server's store: only SPARQL's own functions "
+                          "and XSD casts may be called")
+    if update:
+        return Checked(decoded, "UPDATE", False)
+    query = tree[1]
+    return Checked(decoded, query.name.removesuffix("Query").upper(), "datasetClause" in query)
+
+
+def _field(node: Any, key: str) -> str:
+    return str(node[key]) if key in node else ""     # CompValue.get answers a missing key with the key
+
+
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def canonical(text: str) -> str:
+    """The text without its comments and with every string literal written ``"..."``, escapes for ``"``, ``\\``,
+    line feed and carriage return only. The same query, with nothing left that two parsers may read apart:
+    Virtuoso ends a comment at a line feed only (SPARQL at a carriage return too), and ends a long string
+    with an escaped quote early (measured). Between tokens, whitespace and comments become one space or line."""
+    out, at = [], 0
+    for tok in tokens(text):
+        gap = text[at:tok.start]
+        if gap:
+            out.append(" " if gap.isspace() and "\n" not in gap and "\r" not in gap else "\n")
+        out.append(_string(tok.text) if tok.kind == "string" else tok.text)
+        at = tok.end
+    return "".join(out)
+
+
+def _string(literal: str) -> str:
+    q = 3 if literal[:3] in ("'''", '"""') else 1
+    body = literal[q:-q]
+    if re.search(r'\\[^tbnrf"\'\\]', body):
+        return literal                       # not a valid string: left for the parser to refuse
+    value = re.sub(r"\\(.)", lambda e: _ECHAR[e.group(1)], body, flags=re.DOTALL)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def _prefixes(tree: Any) -> dict[str, str]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    found: dict[str, str] = {}
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            if x.name == "PrefixDecl":
+                found[_field(x, "prefix")] = str(x["iri"])
+            stack.extend(x.values())
+        elif isinstance(x, list | tuple) or type(x).__name__ == "ParseResults":
+            stack.extend(x)
+    return found
+
+
+def _functions(tree: Any, prefixes: dict[str, str]) -> list[str | None]:
+    """The IRI of every function call (None where a prefix is not declared)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    out: list[str | None] = []
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            if x.name == "Function":
+                iri = x["iri"]
+                if isinstance(iri, CompValue):       # a prefixed name
+                    ns = prefixes.get(_field(iri, "prefix"))
+                    out.append(None if ns is None else ns + _field(iri, "localname"))
+                else:
+                    out.append(str(iri))
+            stack.extend(x.values())
+        elif isinstance(x, list | tuple) or type(x).__name__ == "ParseResults":
+            stack.extend(x)
+    return out
 
 
 def first_line(message: str, limit: int = 300) -> str:

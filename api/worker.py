@@ -31,6 +31,8 @@ from api.sparqltext import Refused, TooDeep, first_line, inspect_query, refuse_f
 from kg.sandbox import SandboxError, deny_network, die_with_parent, limit_memory
 from kg.setquery import distinct_matches, query_form
 from kg.snapshots import View
+from kg.sparqlhttp import is_url
+from kg.store import StoreError
 
 CHUNK = 256 * 1024
 FRAME = struct.Struct(">cI")
@@ -85,14 +87,20 @@ class Output:
 
 
 class Worker:
-    def __init__(self, path: str, out: IO[bytes]) -> None:
+    def __init__(self, path: str, out: IO[bytes], base: str = "") -> None:
         self.path = path
         self.out = out
+        self.base = base
         self.reopen()
 
-    store: ox.Store
+    store: Any    # ox.Store, or a remote store's kg.remoteview.RemoteView
 
     def reopen(self) -> None:
+        if is_url(self.path):       # one view for the worker's life: it reads the store as of each request
+            if not hasattr(self, "store"):
+                from api.storelink import child_store
+                self.store = child_store(self.path, self.base).ox
+            return
         self.view = View(self.path)
         self.store = self.view.ox
 
@@ -100,7 +108,7 @@ class Worker:
         op = req["op"]
         out = Output(self.out, {})
         try:
-            if self.view.stale:
+            if not is_url(self.path) and self.view.stale:
                 self.reopen()
             if op == "query":
                 self._retrying(lambda: self.query(req, out), out)
@@ -116,10 +124,15 @@ class Worker:
             self._fail(out, 400, f"SPARQL syntax error: {first_line(str(exc))}")
         except MemoryError:
             self._fail(out, 503, "the query needed more memory than a query may use, and was stopped")
+        except StoreError as exc:
+            self._fail(out, *store_status(exc))
         except (ValueError, TypeError) as exc:
             self._fail(out, 400, f"cannot evaluate the query: {exc}")
         except (OSError, RuntimeError) as exc:
-            self._fail(out, 500, f"query evaluation failed: {exc}")
+            if "is not supported" in str(exc):      # pyoxigraph on a function it does not have: the query's fault
+                self._fail(out, 400, f"cannot evaluate the query: {first_line(str(exc))}")
+            else:
+                self._fail(out, 500, f"query evaluation failed: {exc}")
         else:
             out.close()
 
@@ -166,6 +179,9 @@ class Worker:
             if cap is not None and len(rows) > cap:
                 out.meta["truncated"] = cap
                 del rows[cap:]
+            store_cap = getattr(self.store, "truncated_at", None)   # a remote store's own row limit
+            if store_cap is not None and len(rows) >= store_cap:
+                out.meta["truncated"] = min(store_cap, out.meta.get("truncated", store_cap))
             WRITERS[fmt]([v.value for v in result.variables], rows, out.write)
         else:
             fmt = _format(req, out, "graph")
@@ -182,6 +198,19 @@ class Worker:
     def dump(self, req: dict[str, Any], out: Output) -> None:
         write_dump(self.store, req)
         out.meta["kind"] = "file"
+
+
+def store_status(exc: StoreError) -> tuple[int, str]:
+    """A remote store's refusal or failure as this server's answer."""
+    status = getattr(exc, "status", 0)
+    message = str(exc)
+    if status == 503 or any(w in message.lower() for w in ("timed out", "timeout", "execution time")):
+        return 503, f"the query timed out at the store (or would have, by its estimate): {message}"
+    if status == 404:
+        return 404, message
+    if 400 <= status < 500:
+        return 400, f"the store refused the request: {message}"
+    return 502, f"the store failed: {message}" if status else message
 
 
 class NotAcceptableHere(ValueError):
@@ -219,7 +248,7 @@ def main() -> None:
     if not start(out, int(sys.argv[2]) if len(sys.argv) > 2 else 0):
         sys.exit(3)
     try:
-        worker = Worker(sys.argv[1], out)
+        worker = Worker(sys.argv[1], out, sys.argv[3] if len(sys.argv) > 3 else "")
     except OSError as exc:   # the store is unreadable, or written by a process that takes no checkpoints
         write_frame(out, b"F", f"cannot read the store: {first_line(str(exc))}".encode())
         sys.exit(3)

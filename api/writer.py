@@ -18,12 +18,13 @@ import pyoxigraph as ox
 
 from api.formats import RDF_FORMATS
 from api.sparqltext import Refused, TooDeep, first_line, inspect_update, refuse_fetching, with_using
-from api.worker import read_frame, start, write_frame
+from api.worker import read_frame, start, store_status, write_frame
 from kg.iris import Minter
 from kg.sandbox import die_with_parent
 from kg.shared import ensure_shared
 from kg.snapshots import take
-from kg.store import Store
+from kg.sparqlhttp import is_url
+from kg.store import Store, StoreError
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
@@ -41,13 +42,20 @@ def graph_name(value: str | None) -> ox.NamedNode | ox.DefaultGraph:
 class Writer:
     def __init__(self, path: str, base: str) -> None:
         self.path = path
-        self.store = Store(path, Minter(base))
-        take(self.store.ox, path)
+        self.remote = is_url(path)
+        if self.remote:
+            from api.storelink import child_store
+            self.store: Any = child_store(path, base)
+            self.store.ping()
+        else:
+            self.store = Store(path, Minter(base))
+            take(self.store.ox, path)
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
         """One write, then a checkpoint for the readers (kg.snapshots) before the answer goes out."""
         meta = self._write(req)
-        take(self.store.ox, self.path)
+        if not self.remote:            # a remote store's readers read the store itself
+            take(self.store.ox, self.path)
         return meta
 
     def _write(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -110,6 +118,8 @@ def answer(out: IO[bytes], writer: Writer, req: dict[str, Any]) -> None:
     except MemoryError:
         write_frame(out, b"X", pickle.dumps((413, "the write needed more memory than a write may use; "
                                                   "nothing was written")))
+    except StoreError as exc:
+        write_frame(out, b"X", pickle.dumps(store_status(exc)))
     except (OSError, RuntimeError, ValueError) as exc:
         write_frame(out, b"X", pickle.dumps(update_error(exc)))
     else:

@@ -3,6 +3,7 @@ and where the time goes.
 
     python bench/ingest.py                 # 10,000 articles, all cores
     python bench/ingest.py -n 2000 --workers 1 --keep /tmp/store
+    python bench/ingest.py -n 2000 --store 'http://127.0.0.1:8890/sparql#update=/sparql-auth'   # a SPARQL store
     python bench/ingest.py -n 3000 --http  # also through a kg serve: kg ingest --server's rate against the CLI's
 
 The articles are generated from the gazetteer (real states, their leaders on the article's date, their
@@ -152,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep", type=Path, help="keep the store in this directory (must not exist)")
+    p.add_argument("--store", help="ingest into this SPARQL 1.1 store instead (its URL; credentials from "
+                   "KG_STORE_USER/KG_STORE_PASSWORD); it should be empty")
     p.add_argument("--http", action="store_true", help="then send the same articles to a kg serve of a new store "
                                                         "(POST /articles/batch, as kg ingest --server does)")
     args = p.parse_args(argv)
@@ -165,7 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     paths = generate(scratch / "articles", args.articles, args.seed)
     gen_s = time.perf_counter() - t0
     store_dir = args.keep or scratch / "store"
-    store = Store(store_dir, Minter())
+    if args.store:
+        from kg.remote import RemoteStore
+        store = RemoteStore(args.store, Minter())
+    else:
+        store = Store(store_dir, Minter())
     ingester = Ingester(store, scratch / "rejected", args.workers)
     summary = ingester.run(paths)
     own, children = _rss_mb()
@@ -174,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu = t.parse + t.extract + t.build + t.validate
     print(f"articles          {n} ({summary.count('added')} stored, {summary.count('rejected')} rejected, "
           f"{summary.count('unchanged')} duplicates), generated in {gen_s:.1f} s")
+    print(f"store             {args.store.partition('#')[0] if args.store else 'embedded'}")
     print(f"workers           {ingester.workers}")
     print(f"wall time         {summary.seconds:.2f} s")
     print(f"articles/s        {n / summary.seconds:.0f}")

@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/sparql.py                      # builds a >=1M-triple store in a temp folder
     .venv/bin/python bench/sparql.py --store data/store   # an existing store (not written to)
+    .venv/bin/python bench/sparql.py --store URL --build /tmp/build   # the embedded store against a SPARQL store
+
+With a URL (an empty SPARQL 1.1 store: its KG_STORE form, credentials from KG_STORE_USER/KG_STORE_PASSWORD),
+the same build (made in --build, or reused from there) is loaded into a fresh embedded store and into the
+remote one through the same writes, a `kg serve` runs on each, and the same queries, lookups and dump are
+timed on both, side by side.
 
 Prints, per query: in-process ms, HTTP ms (medians) and their ratio; point lookups per second with 32
 concurrent keep-alive clients (and errors); the N-Triples dump's first build and its download in MB/s;
@@ -100,6 +106,11 @@ class Connection:
 
     def get(self, path: str, accept: str) -> tuple[int, int]:
         """GET ``path``; (status, body bytes), the body read whole (Content-Length or chunked)."""
+        status, body = self.get_body(path, accept, keep=False)
+        return status, len(body) if isinstance(body, bytes) else body
+
+    def get_body(self, path: str, accept: str, keep: bool = True) -> tuple[int, bytes | int]:
+        """GET ``path``; (status, the body, or its length when not ``keep``)."""
         self.sock.sendall(f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: {accept}\r\n"
                           "Accept-Encoding: identity\r\n\r\n".encode())
         status = int(self.file.readline().split(b" ", 2)[1])
@@ -108,13 +119,17 @@ class Connection:
             k, _, v = line.decode().partition(":")
             headers[k.strip().lower()] = v.strip()
         if "content-length" in headers:
-            return status, len(self.file.read(int(headers["content-length"])))
-        total = 0
+            data = self.file.read(int(headers["content-length"]))
+            return status, data if keep else len(data)
+        parts, total = [], 0
         while (size := int(self.file.readline().split(b";")[0], 16)) > 0:
-            total += len(self.file.read(size))
+            chunk = self.file.read(size)
+            total += len(chunk)
+            if keep:
+                parts.append(chunk)
             self.file.readline()
         self.file.readline()
-        return status, total
+        return status, b"".join(parts) if keep else total
 
 
 def in_process(store: ox.Store, query: str, accept: str) -> int:
@@ -172,14 +187,19 @@ async def hammer(port: int, paths: list[str], clients: int, seconds: float) -> t
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--store", type=Path, help="an existing store (default: build one in a temp folder)")
+    p.add_argument("--store", help="an existing store (default: build one in a temp folder), or the URL of an "
+                   "empty SPARQL 1.1 store to compare the embedded store with")
+    p.add_argument("--build", type=Path, help="with a URL: where the embedded build is made, or found")
     p.add_argument("--triples", type=int, default=1_000_000, help="size of the store to build")
     p.add_argument("--repeat", type=int, default=15)
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--seconds", type=float, default=10.0, help="length of the concurrency run")
     args = p.parse_args(argv)
+    if args.store and args.store.startswith(("http://", "https://")):
+        from compare import compare
+        return compare(args)
     tmp = None
-    store_path = args.store
+    store_path = Path(args.store) if args.store else None
     if store_path is None:
         tmp = Path(tempfile.mkdtemp(prefix="bench-sparql-"))
         store_path = tmp / "store"

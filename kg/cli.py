@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from kg.backend import is_url, store_spec
 from kg.config import Settings
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -25,7 +26,8 @@ class UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", type=Path, help="store directory (default: $KG_STORE or ./data/store)")
+    common.add_argument("--store", help="store directory, or the URL of a SPARQL 1.1 store "
+                        "(default: $KG_STORE or ./data/store)")
     p = argparse.ArgumentParser(prog="kg", description="Diplomacy news in, a validated linked RDF graph out.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -88,7 +90,7 @@ def run() -> None:
 def main(argv: list[str] | None = None, *, offline: bool = False) -> int:
     args = _parser().parse_args(argv)
     args.offline = offline
-    settings = Settings() if args.store is None else Settings(store=args.store)
+    settings = Settings() if args.store is None else Settings(store=store_spec(args.store))
     try:
         return COMMANDS[args.command](args, settings)
     except UsageError as exc:
@@ -107,24 +109,34 @@ def _os_error(exc: OSError) -> str:
 
 
 def _open_store(settings: Settings, *, must_exist: bool = False, read_only: bool = False, doing: str = "") -> Any:
-    """The store; ``doing`` (for writing commands) is what to suggest when a server holds it."""
+    """The store; ``doing`` (for writing commands) is what to suggest when a server holds it. A remote store is
+    asked once, so that an unreachable one is a usage error here."""
+    from kg.backend import open_store
     from kg.iris import Minter
-    from kg.store import Store, StoreError
-    if must_exist and not (settings.store / "CURRENT").exists():
+    from kg.store import StoreError
+    remote = is_url(settings.store)
+    if must_exist and not remote and not (Path(settings.store) / "CURRENT").exists():
         raise UsageError(f"no store at {settings.store} (run `kg ingest` first, or pass --store)")
     if not read_only:
         _not_served(settings, doing)
     try:
-        return Store(settings.store, Minter(settings.base_iri), read_only=read_only)
-    except StoreError as exc:
-        if "lock" in str(exc).lower():
+        store = open_store(settings.store, Minter(settings.base_iri), read_only=read_only)
+        if remote:
+            store.ping()
+        return store
+    except (StoreError, ValueError) as exc:
+        if not remote and "lock" in str(exc).lower():
             raise UsageError(f"the store {settings.store} is open for writing in another process (a kg ingest or "
                              "kg remove still running, or a kg serve): wait for it to end, or stop it") from None
         raise UsageError(str(exc).splitlines()[0]) from exc
 
 
 def _not_served(settings: Settings, doing: str) -> None:
+    """An embedded store has one writer: tell the user which server holds it. A remote store takes writes from
+    any number of processes (each article one operation), so nothing is checked for it."""
     from kg.serving import server_of
+    if is_url(settings.store):
+        return
     served = server_of(settings.store)
     if served is None:
         return
@@ -248,8 +260,11 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_REJECTED if bad else EXIT_OK
 
 
-def _offline() -> None:
-    """Commands that only read the store run without the network: a SERVICE in a query cannot fetch."""
+def _offline(settings: Settings) -> None:
+    """Commands that only read the embedded store run without the network: a SERVICE in a query cannot fetch.
+    (A remote store is reached over the network; a query to it is checked whole before it is sent.)"""
+    if is_url(settings.store):
+        return
     from kg.sandbox import SandboxError, deny_network
     try:
         deny_network()
@@ -259,7 +274,7 @@ def _offline() -> None:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.offline:
-        _offline()
+        _offline(settings)
     store = _open_store(settings, must_exist=True, read_only=True)
     out: IO[bytes]
     if args.output:
@@ -279,9 +294,10 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.sparqltext import Refused, TooDeep, refuse_fetching
     from kg.namespaces import PREFIXES
+    from kg.store import StoreError
     text = _query_text(args.sparql)
     if args.offline:
-        _offline()
+        _offline(settings)
     store = _open_store(settings, must_exist=True, read_only=True)
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     try:
@@ -289,7 +305,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         result = store.query(text, prefixes=prefixes)
     except SyntaxError as exc:
         raise UsageError(syntax_message(str(exc))) from None
-    except (Refused, TooDeep) as exc:
+    except (Refused, TooDeep, StoreError) as exc:
         raise UsageError(str(exc).splitlines()[0]) from None
     if isinstance(result, ox.QueryBoolean):
         if args.format == "json":
@@ -297,9 +313,8 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print("true" if result else "false")
         return EXIT_OK
-    if isinstance(result, ox.QueryTriples):
-        fmt = ox.RdfFormat.N_TRIPLES
-        ox.serialize(result, sys.stdout.buffer, fmt)
+    if not isinstance(result, ox.QuerySolutions):   # a graph: pyoxigraph's, or a remote store's (kg.remoteview)
+        ox.serialize(result, sys.stdout.buffer, ox.RdfFormat.N_TRIPLES)
         return EXIT_OK
     if args.format in ("csv", "tsv", "json"):
         fmt = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
@@ -380,7 +395,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from api.app import create_app
     from kg.serving import server_of
     from kg.snapshots import writer_pid
-    if not (settings.store / "CURRENT").exists():
+    url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}"
+    if is_url(settings.store):      # asked once; any number of servers may serve it (read replicas)
+        _open_store(settings, read_only=True).close()
+        uvicorn.run(create_app(settings.store, settings, url=url), host=args.host, port=args.port, log_level="info")
+        return EXIT_OK
+    if not (Path(settings.store) / "CURRENT").exists():
         if not args.create:
             raise UsageError(f"no store at {settings.store}: give the --store of an existing one (made by kg ingest), "
                              "or add --create to serve a new, empty store")
@@ -394,7 +414,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if writing is not None:
         raise UsageError(f"process {writing} is writing the store {settings.store} (a kg ingest?): serve it when "
                          "that is done")
-    url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}"
     uvicorn.run(create_app(settings.store, settings, url=url), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 

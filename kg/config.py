@@ -38,6 +38,10 @@ def _public_url(raw: str | None) -> str | None:
     return raw if raw.endswith("/") else raw + "/"
 
 
+def _store(raw: str) -> Path | str:
+    return raw if raw.startswith(("http://", "https://")) else Path(raw)
+
+
 def max_article_bytes() -> int:
     """The largest article the reader takes (KG_MAX_ARTICLE, bytes; default 2 MB): larger files are reported
     and skipped, never read."""
@@ -46,7 +50,8 @@ def max_article_bytes() -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    store: Path = field(default_factory=lambda: Path(os.environ.get("KG_STORE", "data/store")))
+    # a directory (the embedded store) or the URL of a SPARQL 1.1 store (kg.sparqlhttp)
+    store: Path | str = field(default_factory=lambda: _store(os.environ.get("KG_STORE", "data/store")))
     base_iri: str = field(default_factory=lambda: os.environ.get("KG_BASE_IRI", DEFAULT_BASE_IRI))
     api_token: str | None = field(default_factory=lambda: os.environ.get("KG_API_TOKEN") or None)
     rejected_dir: Path = field(default_factory=lambda: Path(os.environ.get("KG_REJECTED", "data/rejected")))
@@ -57,6 +62,9 @@ class Settings:
     max_query_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_QUERY", 64 * 1024))
     # address space of each query worker and of the writer; RocksDB alone reserves about 0.5 GB of it
     worker_memory: int = field(default_factory=lambda: _env_int("KG_WORKER_MEMORY", 2 * 1024 ** 3))
+    # where the server writes its dump files (default: next to an embedded store; data/dumps for a remote one)
+    dumps_dir: Path | None = field(default_factory=lambda: Path(os.environ["KG_DUMPS"]) if os.environ.get(
+        "KG_DUMPS") else None)
     # seconds reading and extracting one article may take (a batch of n: this + n/4 s); past it, it is stopped
     article_timeout: float = field(default_factory=lambda: _env_float("KG_ARTICLE_TIMEOUT", 60.0))
     # Extracted facts less sure than this (0-1) are not published: precision first.

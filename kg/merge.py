@@ -31,6 +31,9 @@ def graphs(store: ox.Store) -> list[GraphName]:
 def merged_parts(store: ox.Store) -> Iterator[Iterable[ox.Triple]]:
     """Per graph, in ``graphs`` order, its triples that no graph before it has. Named graphs' parts are
     pyoxigraph answers (``.serialize`` writes them without a round trip through Python)."""
+    if hasattr(store, "merged_parts"):    # a remote store (kg.remoteview): many graphs per request
+        yield from store.merged_parts()
+        return
     for g in graphs(store):
         if isinstance(g, ox.DefaultGraph):
             yield (q.triple for q in store.quads_for_pattern(None, None, None, g))
@@ -44,6 +47,9 @@ def merged(store: ox.Store) -> Iterator[ox.Triple]:
 
 def write_ntriples(store: ox.Store, out: object) -> None:
     """The merged graph as N-Triples, serialized in Rust graph by graph."""
+    if hasattr(store, "merged_parts"):
+        ox.serialize(merged(store), out, ox.RdfFormat.N_TRIPLES)
+        return
     store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     for part in itertools.islice(merged_parts(store), 1, None):
         part.serialize(out, ox.RdfFormat.N_TRIPLES)  # type: ignore[attr-defined]

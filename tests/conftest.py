@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,3 +75,23 @@ class Vocabularies:
 @pytest.fixture(scope="session")
 def vocabularies() -> Vocabularies:
     return Vocabularies()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A Virtuoso 7 of the session's own (tests/virtuoso.py), its credentials in the environment; skipped,
+    saying why, only where the virtuoso-opensource package cannot be installed."""
+    from tests.virtuoso import Unavailable, start
+    try:
+        v = start(tmp_path_factory.mktemp("virtuoso"))
+    except Unavailable as exc:
+        pytest.skip(f"no Virtuoso to test the remote store against: {exc}")
+    saved = {k: os.environ.get(k) for k in v.env}
+    os.environ.update(v.env)
+    yield v
+    v.stop()
+    for k, value in saved.items():
+        if value is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = value

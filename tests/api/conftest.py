@@ -5,9 +5,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,9 @@ import uvicorn
 from api.app import create_app
 from kg.config import Settings
 from kg.iris import Minter
+from kg.remote import RemoteStore
 from kg.store import Store
+from tests.virtuoso import Virtuoso, wiped
 
 DATA = Path(__file__).parent / "data"
 TOKEN = "test-token"
@@ -34,7 +38,7 @@ def free_port() -> int:
 @dataclass
 class Live:
     url: str
-    path: Path
+    path: Path | str                 # the store directory, or a remote store's URL
     settings: Settings
     server: uvicorn.Server
     thread: threading.Thread
@@ -51,8 +55,11 @@ class Live:
         self.thread.join(30)
 
 
-def serve(path: Path, **settings: object) -> Live:
-    """A server on the store at ``path``; no Store may hold it open read-write (the server's writer will)."""
+def serve(path: Path | str, **settings: object) -> Live:
+    """A server on the store at ``path`` (or a remote store's URL); no Store may hold an embedded one open
+    read-write (the server's writer will)."""
+    if isinstance(path, str) and "dumps_dir" not in settings:
+        settings["dumps_dir"] = Path(tempfile.mkdtemp(prefix="kg-dumps-"))
     s = Settings(store=path, **settings)  # type: ignore[arg-type]
     port = free_port()
     # asyncio, not uvloop: several test servers share this process, and uvloop refuses two loops spawning at once
@@ -88,6 +95,38 @@ def seeded_store(path: Path, seed: Path, fixture: bool = True) -> Path:
         store.ox.load(path=str(DATA / "fixture.trig"), format=ox.RdfFormat.TRIG)
     store.flush()
     return path
+
+
+def load_trig(store: RemoteStore, path: Path) -> None:
+    """A TriG file into a remote store, graph by graph."""
+    graphs: dict[str, list[ox.Quad]] = {}
+    for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+        graphs.setdefault(str(q.graph_name), []).append(q)
+    for quads in graphs.values():
+        name = quads[0].graph_name
+        store.set_graph(name, quads, replace=False)  # type: ignore[arg-type]
+
+
+def seeded_remote(virtuoso: Virtuoso, seed: Path) -> str:
+    """The seeded store's content (seeded_store) in the session's Virtuoso; its KG_STORE URL."""
+    from kg.pipeline import Ingester
+    with closing(wiped(virtuoso)) as remote:
+        Ingester(remote, None, workers=1).run([seed])  # type: ignore[arg-type]
+        load_trig(remote, DATA / "fixture.trig")
+    return virtuoso.store
+
+
+def backend_live(request: pytest.FixtureRequest, live: Live, seed_path: Path) -> Iterator[Live]:
+    """A module's ``live`` over both stores: ``live = pytest.fixture(scope="module", params=BACKENDS)(backend_live)``
+    runs the module's tests against the embedded store (the session's server) and against Virtuoso (a server of
+    its own on the same seeded content)."""
+    if request.param == "embedded":
+        yield live
+        return
+    server = serve(seeded_remote(request.getfixturevalue("virtuoso"), seed_path), api_token=TOKEN,
+                   query_timeout=3.0, max_rows=50)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,18 @@ import json
 
 import httpx
 import pyoxigraph as ox
+import pytest
 from rdflib import Graph, URIRef
 
 from kg.namespaces import DCAT, VOID
+from tests.api.conftest import backend_live
+from tests.virtuoso import BACKENDS
 
 FORMATS = {"dataset.nt": ox.RdfFormat.N_TRIPLES, "dataset.nt.gz": ox.RdfFormat.N_TRIPLES,
            "dataset.nq.gz": ox.RdfFormat.N_QUADS, "dataset.trig": ox.RdfFormat.TRIG,
            "dataset.ttl": ox.RdfFormat.TURTLE}
+
+live = pytest.fixture(scope="module", params=BACKENDS)(backend_live)   # these tests run on both stores
 
 
 def whole(client: httpx.Client) -> set[ox.Quad]:

@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import httpx
 import pyoxigraph as ox
+import pytest
+
+from tests.api.conftest import backend_live
+from tests.virtuoso import BACKENDS
 
 ARTICLE = "https://w3id.org/dipkg/id/article/00000000000000aa"
+
+live = pytest.fixture(scope="module", params=BACKENDS)(backend_live)   # these tests run on both stores
 
 
 def test_get_a_graph_in_every_rdf_format(client: httpx.Client) -> None:

@@ -2,11 +2,16 @@ from __future__ import annotations
 
 import httpx
 import pyoxigraph as ox
+import pytest
 
 from kg.namespaces import FOAF, ONTOLOGY_IRI, SCHEMA
+from tests.api.conftest import backend_live
+from tests.virtuoso import BACKENDS
 
 ADA = "https://w3id.org/dipkg/id/person/ada-tester"
 ARTICLE = "https://w3id.org/dipkg/id/article/00000000000000aa"
+
+live = pytest.fixture(scope="module", params=BACKENDS)(backend_live)   # these tests run on both stores
 
 
 def test_a_thing_answers_303_to_its_page_or_its_data(client: httpx.Client, live: object) -> None:

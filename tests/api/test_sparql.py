@@ -9,12 +9,18 @@ import xml.etree.ElementTree as ET
 
 import httpx
 import pyoxigraph as ox
+import pytest
 
 from kg.namespaces import SCHEMA
+from tests.api.conftest import backend_live
+from tests.virtuoso import BACKENDS
 
 ADA = "https://w3id.org/dipkg/id/person/ada-tester"
 ARTICLE = "https://w3id.org/dipkg/id/article/00000000000000aa"
 NAME_QUERY = f"SELECT ?name WHERE {{ <{ADA}> <{SCHEMA.name}> ?name }}"
+
+
+live = pytest.fixture(scope="module", params=BACKENDS)(backend_live)   # both stores
 
 
 def names(response: httpx.Response) -> list[str]:
@@ -145,7 +151,15 @@ def test_row_cap_is_announced_never_silent(client: httpx.Client, live: object) -
         assert capped.status_code == 200
 
 
+def cpu_bound(live: object) -> None:
+    """A remote store's deadlines are tested against a store that stalls (tests/kg/test_remote.py): a query that
+    keeps Virtuoso busy here would slow whatever runs next on a shared machine, well past its own deadline."""
+    if isinstance(live.path, str):  # type: ignore[attr-defined]
+        pytest.skip("deadlines of a remote store: see tests/kg/test_remote.py")
+
+
 def test_a_timed_out_query_answers_503_and_does_not_block_others(client: httpx.Client, live: object) -> None:
+    cpu_bound(live)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     result: dict[str, httpx.Response] = {}
 
@@ -162,6 +176,7 @@ def test_a_timed_out_query_answers_503_and_does_not_block_others(client: httpx.C
     thread.join()
     assert names(fast) == ["Ada Tester"]
     assert fast_done < 2.0
+    # stopped at the deadline, or (Virtuoso) refused at once by the store's own estimate of its running time
     assert result["slow"].status_code == 503 and "timed out" in result["slow"].text
     assert names(client.get("/sparql", params={"query": NAME_QUERY})) == ["Ada Tester"]
 
@@ -219,6 +234,7 @@ def test_a_killed_worker_is_replaced_and_answers_resume(client: httpx.Client, li
 
 
 def test_more_slow_queries_than_workers_do_not_starve_a_quick_one(live: object) -> None:
+    cpu_bound(live)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     results: list[int] = []
 

@@ -19,7 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.conftest import Live
+from tests.api.conftest import Live, backend_live
+from tests.virtuoso import BACKENDS
+
+live = pytest.fixture(scope="module", params=BACKENDS)(backend_live)   # these tests run on both stores
 
 
 class Listener:
@@ -111,6 +114,19 @@ def test_no_spelling_of_service_reaches_the_network(client: httpx.Client, listen
     assert listener.connections == 0
 
 
+def test_functions_that_fetch_are_refused(client: httpx.Client, listener: Listener) -> None:
+    """Virtuoso runs bif:http_get for an anonymous query (measured: it opened the connection): a remote store
+    must never be sent a call to a function of its own."""
+    url = f"http://127.0.0.1:{listener.port}/x"
+    for query in (f'SELECT (bif:http_get("{url}") AS ?x) {{}}',
+                  f'PREFIX b: <http://www.openlinksw.com/schemas/bif#> SELECT (b:http_get("{url}") AS ?x) {{}}',
+                  f'SELECT * WHERE {{ BIND(<http://www.openlinksw.com/schemas/bif#http_get>("{url}") AS ?x) }}',
+                  f'SELECT (sql:http_get("{url}") AS ?x) {{}}'):
+        r = client.post("/sparql", data={"query": query})
+        assert r.status_code == 400, (query, r.status_code, r.text)
+    assert listener.connections == 0
+
+
 def test_no_spelling_of_load_reaches_the_network(client: httpx.Client, auth: dict[str, str],
                                                  listener: Listener) -> None:
     url = f"http://127.0.0.1:{listener.port}/data.ttl"
@@ -155,6 +171,8 @@ def test_the_row_cap_holds_whatever_limit_the_text_seems_to_have(client: httpx.C
                   "SELECT * WHERE { ?s ?p ?o } VALUES ?x { '''a\\''' } LIMIT 1 ''' }",
                   "SELECT * WHERE { ?s ?p ?o } # LIMIT 5", "SELECT * WHERE { ?s ?p ?o } LIMIT 100000"):
         r = client.get("/sparql", params={"query": query})
+        if r.status_code == 502 and isinstance(live.path, str) and "No column x" in r.text:
+            continue    # Virtuoso 7.2 cannot run SELECT * with a VALUES of its own variable: refused, not uncapped
         assert r.status_code == 200
         assert r.headers["x-sparql-maxrows"] == str(cap)
         assert len(r.json()["results"]["bindings"]) == cap

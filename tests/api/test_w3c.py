@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +13,7 @@ from rdflib.namespace import RDF
 from kg.namespaces import SD
 from tests.api.conftest import TOKEN, Live, new_store, serve
 from tests.api.w3c_runner import W3C, Case, check_body, load, status_ok
+from tests.virtuoso import BACKENDS, wiped
 
 PROTOCOL = load(W3C / "protocol" / "manifest.ttl")
 GSP = load(W3C / "graph-store-protocol" / "manifest-indirect.ttl")
@@ -27,16 +29,29 @@ def conformance_store(path: Path) -> Path:
     return new_store(path, dataset_update())
 
 
-@pytest.fixture(scope="module")
-def with_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    server = serve(conformance_store(tmp_path_factory.mktemp("w3c") / "store"), api_token=TOKEN)
+def remote_conformance_store(virtuoso: object) -> str:
+    with closing(wiped(virtuoso)) as remote:
+        remote.update(dataset_update())
+    return virtuoso.store  # type: ignore[attr-defined,no-any-return]
+
+
+def conformance(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path | str:
+    if request.param == "virtuoso":
+        return remote_conformance_store(request.getfixturevalue("virtuoso"))
+    return conformance_store(tmp_path_factory.mktemp(name) / "store")
+
+
+# Every case runs against the embedded store and against Virtuoso (tests/virtuoso.py) through `kg serve`.
+@pytest.fixture(scope="module", params=BACKENDS)
+def with_token(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    server = serve(conformance(request, tmp_path_factory, "w3c"), api_token=TOKEN)
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def without_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    server = serve(conformance_store(tmp_path_factory.mktemp("w3c-ro") / "store"), api_token=None)
+@pytest.fixture(scope="module", params=BACKENDS)
+def without_token(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    server = serve(conformance(request, tmp_path_factory, "w3c-ro"), api_token=None)
     yield server
     server.stop()
 
@@ -50,6 +65,8 @@ def local_path(path: str, prefix: str, route: str) -> str:
 def run(case: Case, live: Live, *, token: bool, prefix: str, route: str) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"} if token else {}
     locations: dict[str, str] = {}
+    if not token and isinstance(live.path, str):   # a remote store the servers with the token write too
+        remote_conformance_store(_virtuoso(live))
     with live.client() as c:
         if token:
             reset = c.post("/sparql", content=dataset_update(),
@@ -133,6 +150,12 @@ def test_service_description(accept: str, with_token: Live) -> None:
         assert (named, RDF.type, SD.NamedGraph) in g and isinstance(g.value(named, SD.name), URIRef)
     assert all(not isinstance(o, Literal) for p, o in g.predicate_objects(service) if p != URIRef(
         "http://www.w3.org/2000/01/rdf-schema#comment"))
+
+
+def _virtuoso(live: Live) -> object:
+    class Spec:
+        store = live.path
+    return Spec
 
 
 def load_sd() -> list[Case]:

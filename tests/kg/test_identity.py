@@ -1,6 +1,7 @@
 """Issue 9 item 1: an article's identity survives edits; a changed version replaces the old graph and records it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,8 +12,10 @@ from kg.identity import article_key, normal_headline, normal_url
 from kg.iris import Minter, text_hash
 from kg.namespaces import DIP, PROV, SCHEMA
 from kg.pipeline import Ingester, Worker
+from kg.remote import RemoteStore
 from kg.store import Store
 from kg.validate import Validator
+from tests.virtuoso import BACKENDS, empty_store
 
 STORY = ("date 2023-03-14 Harbour Times\n\nFinland and Sweden sign a border pact\n\n"
          "HELSINKI (Harbour Times) - Finnish President Sauli Niinisto and Swedish Prime Minister Ulf Kristersson "
@@ -74,10 +77,19 @@ def _values(store: Store, s: str, p: str) -> list[str]:
     return sorted(q.object.value for q in store.ox.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None))
 
 
-def test_a_changed_version_replaces_the_graph_and_records_the_one_before(tmp_path: Path) -> None:
+@pytest.fixture(params=BACKENDS)
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store | RemoteStore]:
+    store = empty_store(request, tmp_path)
+    yield store
+    if isinstance(store, RemoteStore):
+        store.close()
+
+
+def test_a_changed_version_replaces_the_graph_and_records_the_one_before(tmp_path: Path,
+                                                                         any_store: Store) -> None:
     path = tmp_path / "in" / "story.txt"
     path.parent.mkdir()
-    store = Store(tmp_path / "store")
+    store = any_store
     ingester = Ingester(store, None, workers=1)
     versions = [STORY, EDITED, EDITED.replace("border cooperation", "border security")]
     statuses = []
@@ -106,8 +118,8 @@ def _events(store: Store) -> int:
     return int(next(iter(store.query(query)))["n"].value)
 
 
-def test_a_stored_revision_conforms_to_the_shapes(tmp_path: Path, worker: Worker) -> None:
-    store = Store(tmp_path / "store")
+def test_a_stored_revision_conforms_to_the_shapes(any_store: Store, worker: Worker) -> None:
+    store = any_store
     for text in (STORY, EDITED):
         built = worker.build("story.txt", text.encode())
         store.write_articles([(built.article, built.triples)])

@@ -6,6 +6,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,11 +16,14 @@ import pytest
 from kg.iris import Minter
 from kg.pipeline import Ingester, Worker, article_paths
 from kg.rdf import to_oxigraph
+from kg.remote import RemoteStore
 from kg.store import Store, StoreError, graph_digest, split_history
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from ingest import generate  # noqa: E402
+
+from tests.virtuoso import BACKENDS, wiped  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +31,14 @@ def worker() -> Worker:
     return Worker(Minter().base)
 
 
-@pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "store")
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store | RemoteStore]:
+    """These tests run against the embedded store and against Virtuoso (tests/virtuoso.py), emptied."""
+    if request.param == "embedded":
+        yield Store(tmp_path / "store")
+        return
+    with closing(wiped(request.getfixturevalue("virtuoso"))) as remote:
+        yield remote
 
 
 def _expected_digest(worker: Worker, path: Path) -> tuple[str, str]:
