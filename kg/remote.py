@@ -25,7 +25,7 @@ from kg.namespaces import DCTERMS, DIP, XSD
 from kg.rdf import Triple, ntriples, to_oxigraph
 from kg.remoteview import RemoteView
 from kg.sparqlhttp import Client, Endpoints, Opener, StoreError, direct
-from kg.store import FORMATS, QUAD_FORMATS, graph_digest, literal_now, revision, split_history
+from kg.store import FORMATS, QUAD_FORMATS, graph_digest, in_rounds, revision, split_history
 from kg.virtuoso import operations
 
 CHUNK = 1_000                 # triples in one INSERT DATA operation (Virtuoso's parser stops near 5,000)
@@ -66,19 +66,7 @@ class RemoteStore:
         """Store each article's graph (N-Triples text); per article "added", "replaced" or "unchanged". As the
         embedded store's: a replacing graph carries the history of the one it replaces (kg.store.revision), and
         one IRI given twice is written twice, in order."""
-        now = literal_now()
-        out = [""] * len(articles)
-        todo = list(range(len(articles)))
-        while todo:
-            seen: set[str] = set()
-            now_round, later = [], []
-            for i in todo:
-                (later if articles[i][0] in seen else now_round).append(i)
-                seen.add(articles[i][0])
-            for i, status in zip(now_round, self._write_once([articles[i] for i in now_round], now)):
-                out[i] = status
-            todo = later
-        return out
+        return in_rounds(articles, self._write_once)
 
     def _write_once(self, articles: Sequence[tuple[str, str]], now: ox.Literal) -> list[str]:
         stored = self._stored([iri for iri, _ in articles])

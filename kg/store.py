@@ -8,7 +8,7 @@ fully out, whatever happens to the process.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -55,6 +55,25 @@ def graph_digest(quads: Iterable[ox.Quad]) -> str:
     return f"{acc:032x}"
 
 
+def in_rounds(articles: Sequence[tuple[str, str]],
+              write_once: Callable[[Sequence[tuple[str, str]], ox.Literal], list[str]]) -> list[str]:
+    """Write (IRI, N-Triples) pairs with ``write_once``, an IRI at most once a round, in the order given: a later
+    version of one article replaces the earlier. Per article, what ``write_once`` said of it."""
+    now = literal_now()
+    out = [""] * len(articles)
+    todo = list(range(len(articles)))
+    while todo:
+        seen: set[str] = set()
+        now_round, later = [], []
+        for i in todo:
+            (later if articles[i][0] in seen else now_round).append(i)
+            seen.add(articles[i][0])
+        for i, status in zip(now_round, write_once([articles[i] for i in now_round], now)):
+            out[i] = status
+        todo = later
+    return out
+
+
 class Store:
     """An on-disk (or, with ``path=None``, in-memory) pyoxigraph store of article graphs."""
 
@@ -92,19 +111,7 @@ class Store:
         the times that version was stored and replaced) and carries the older versions on. One IRI given twice
         is written twice, in the order given: the later version replaces the earlier.
         """
-        now = literal_now()
-        out = [""] * len(articles)
-        todo = list(range(len(articles)))
-        while todo:
-            seen: set[str] = set()
-            now_round, later = [], []
-            for i in todo:
-                (later if articles[i][0] in seen else now_round).append(i)
-                seen.add(articles[i][0])
-            for i, status in zip(now_round, self._write_once([articles[i] for i in now_round], now)):
-                out[i] = status
-            todo = later
-        return out
+        return in_rounds(articles, self._write_once)
 
     def _write_once(self, articles: Sequence[tuple[str, str]], now: ox.Literal) -> list[str]:
         outcome: list[str] = []
