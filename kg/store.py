@@ -20,7 +20,7 @@ from kg.merge import merged
 from kg.namespaces import DCTERMS, DIP, PROV, RDF, XSD
 from kg.rdf import Triple, ntriples, to_oxigraph
 from kg.setquery import distinct_matches
-from kg.snapshots import View
+from kg.snapshots import View, prune, views_dir
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "nt": ox.RdfFormat.N_TRIPLES,
@@ -90,6 +90,8 @@ class Store:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))
+                if views_dir(self.path).is_dir():
+                    prune(self.path, keep=0)   # left by a server that was killed; they hold old files on disk
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self._meta = ox.NamedNode(str(self.minter.graph("meta")))

@@ -110,3 +110,14 @@ def test_the_cli_neither_reads_nor_serves_a_store_another_process_writes(written
                        timeout=60)
     assert r.returncode == 2
     assert f"process {pid} is writing" in r.stderr
+
+
+def test_opening_a_store_for_writing_clears_the_checkpoints_a_killed_server_left(tmp_path: Path) -> None:
+    from kg.store import Store
+    path = tmp_path / "store"
+    store = ox.Store(str(path))
+    take(store, path)
+    take(store, path)
+    del store
+    Store(path).flush()
+    assert not [n for n in os.listdir(views_dir(path)) if n.isdigit()]
