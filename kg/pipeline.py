@@ -13,6 +13,7 @@ import secrets
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -269,14 +270,17 @@ class Ingester:
         items = [p if isinstance(p, Source) else Source(str(p)) for p in paths]
         chunks = [items[i:i + self.chunk] for i in range(0, len(items), self.chunk)]
         pending: list[tuple[Outcome, str | None]] = []
-        for outcomes, timings in self._chunks(chunks):
-            summary.timings.add(timings)
-            pending.extend(outcomes)
-            if sum(o.triples for o, nt in pending if nt is not None) >= self.write_batch:
-                self._store(pending, summary)
-                pending = []
-                if self.progress:
-                    self.progress(len(summary.outcomes), len(items), summary)
+        writing: Future[None] | None = None
+        # One batch is written (pyoxigraph lets go of the GIL) while the next is read from the workers, whose
+        # results would otherwise wait in their pipes and stop them. One write at a time, in order.
+        with ThreadPoolExecutor(1) as writer:
+            for outcomes, timings in self._chunks(chunks):
+                summary.timings.add(timings)
+                pending.extend(outcomes)
+                if sum(o.triples for o, nt in pending if nt is not None) >= self.write_batch:
+                    self._written(writing, len(items), summary)
+                    writing, pending = writer.submit(self._store, pending, summary), []
+            self._written(writing, len(items), summary)
         if pending:
             self._store(pending, summary)
             if self.progress:
@@ -298,8 +302,16 @@ class Ingester:
     def _deadline(self, items: list[Source]) -> float:
         return batch_deadline(self.timeout, len(items))
 
+    def _written(self, writing: Future[None] | None, total: int, summary: Summary) -> None:
+        """Wait for the batch being written (its errors are raised here), then report progress."""
+        if writing is None:
+            return
+        writing.result()
+        if self.progress:
+            self.progress(len(summary.outcomes), total, summary)
+
     def _store(self, outcomes: list[tuple[Outcome, str | None]], summary: Summary) -> None:
-        t0 = time.process_time()
+        t0 = time.thread_time()
         valid = [(o, nt) for o, nt in outcomes if nt is not None and o.article is not None]
         if valid:
             for (o, _), status in zip(valid, self.store.write([(o.article or "", nt) for o, nt in valid])):
@@ -308,7 +320,7 @@ class Ingester:
             if o.status == "rejected":
                 self._keep_report(o, summary)
             summary.outcomes.append(o)
-        summary.timings.store += time.process_time() - t0
+        summary.timings.store += time.thread_time() - t0
 
     def _keep_report(self, o: Outcome, summary: Summary) -> None:
         keep_report(self.rejected_dir, o, summary)
