@@ -17,16 +17,14 @@ import base64
 import binascii
 import io
 import json
-import os
 import pickle
 import sys
 import tarfile
 from pathlib import PurePosixPath
 from typing import Any
 
-from api.worker import read_frame, start, write_frame
+from api.worker import child, read_frame, write_frame
 from kg.pipeline import ARTICLE_SUFFIXES, Outcome, Source, Worker
-from kg.sandbox import die_with_parent
 
 Item = Source | Outcome            # an article to read, or a line of the batch that is not one
 
@@ -96,13 +94,7 @@ def handle(worker: Worker, req: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    parent = os.getppid()
-    inp = sys.stdin.buffer
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # a stray print must never corrupt the frames
-    die_with_parent(parent)
-    if not start(out, int(sys.argv[2])):
-        sys.exit(3)
+    inp, out = child(int(sys.argv[2]))
     worker = Worker(sys.argv[1])
     write_frame(out, b"K")
     while True:

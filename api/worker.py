@@ -236,17 +236,25 @@ def start(out: IO[bytes], memory: int) -> bool:
     return True
 
 
-def main() -> None:
+def child(memory: int, pipe_size: int = 0) -> tuple[IO[bytes], IO[bytes]]:
+    """A helper process's set-up: its request and frame pipes (a stray print goes to stderr, never into the
+    frames), death with its parent, and the sandbox; it exits (3) with an F frame if it cannot be sandboxed."""
     parent = os.getppid()
-    inp = sys.stdin.buffer
     fd = os.dup(1)
-    with contextlib.suppress(OSError):   # a bigger pipe means fewer wake-ups for large answers (Linux only)
-        fcntl.fcntl(fd, 1031, 1 << 20)   # F_SETPIPE_SZ
+    if pipe_size:
+        with contextlib.suppress(OSError):   # Linux only
+            fcntl.fcntl(fd, 1031, pipe_size)   # F_SETPIPE_SZ
     out = os.fdopen(fd, "wb")
-    os.dup2(2, 1)  # a stray print must never corrupt the frames
+    os.dup2(2, 1)
     die_with_parent(parent)
-    if not start(out, int(sys.argv[2]) if len(sys.argv) > 2 else 0):
+    if not start(out, memory):
         sys.exit(3)
+    return sys.stdin.buffer, out
+
+
+def main() -> None:
+    # A bigger pipe means fewer wake-ups for large answers.
+    inp, out = child(int(sys.argv[2]) if len(sys.argv) > 2 else 0, pipe_size=1 << 20)
     try:
         worker = Worker(sys.argv[1], out, sys.argv[3] if len(sys.argv) > 3 else "")
     except OSError as exc:   # the store is unreadable, or written by a process that takes no checkpoints

@@ -8,7 +8,6 @@ message).
 """
 from __future__ import annotations
 
-import os
 import pickle
 import re
 import sys
@@ -18,9 +17,8 @@ import pyoxigraph as ox
 
 from api.formats import RDF_FORMATS
 from api.sparqltext import Refused, TooDeep, first_line, inspect_update, refuse_fetching, with_using
-from api.worker import read_frame, start, store_status, write_frame
+from api.worker import child, read_frame, store_status, write_frame
 from kg.iris import Minter
-from kg.sandbox import die_with_parent
 from kg.shared import ensure_shared
 from kg.snapshots import take
 from kg.sparqlhttp import is_url
@@ -137,13 +135,7 @@ def update_error(exc: Exception) -> tuple[int, str]:
 
 
 def main() -> None:
-    parent = os.getppid()
-    inp = sys.stdin.buffer
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # a stray print must never corrupt the frames
-    die_with_parent(parent)
-    if not start(out, int(sys.argv[3])):
-        sys.exit(3)
+    inp, out = child(int(sys.argv[3]))
     try:
         writer = Writer(sys.argv[1], sys.argv[2])
     except Exception as exc:   # the store is locked by another process, or unreadable: say so, and stop

@@ -147,16 +147,8 @@ def _not_served(settings: Settings, doing: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.pipeline import Ingester, Source, article_paths, text_progress
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    skipped: list[Path] = []
-    paths = article_paths(args.paths, skipped)
-    if skipped:
-        _say_skipped(skipped)
-    if not paths:
-        raise UsageError(f"no article files in {', '.join(str(p) for p in args.paths)}")
+    from kg.pipeline import Ingester, Source, text_progress
+    paths = _article_files(args.paths)
     if args.identity is not None and len(paths) != 1:
         raise UsageError(f"--id names one article, and {len(paths)} files were given")
     rejected = args.rejected or settings.rejected_dir
@@ -171,6 +163,21 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     sources = [Source(str(p), key=args.identity) for p in paths]
     summary = Ingester(store, rejected, args.workers, text_progress).run(sources)
     return report(summary, rejected)
+
+
+def _article_files(given: list[Path]) -> list[Path]:
+    """The article files of the files and folders given; a missing path or no article at all is a usage error."""
+    from kg.pipeline import article_paths
+    missing = [str(p) for p in given if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    skipped: list[Path] = []
+    paths = article_paths(given, skipped)
+    if skipped:
+        _say_skipped(skipped)
+    if not paths:
+        raise UsageError(f"no article files in {', '.join(str(p) for p in given)}")
+    return paths
 
 
 def _say_skipped(skipped: list[Path]) -> None:
@@ -235,16 +242,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.pipeline import Worker, article_paths
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    skipped: list[Path] = []
-    paths = article_paths(args.paths, skipped)
-    if skipped:
-        _say_skipped(skipped)
-    if not paths:
-        raise UsageError(f"no article files in {', '.join(str(p) for p in args.paths)}")
+    from kg.pipeline import Worker
+    paths = _article_files(args.paths)
     worker = Worker(settings.base_iri, args.engine)
     bad = 0
     for path in paths:
