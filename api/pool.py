@@ -21,7 +21,7 @@ import pickle
 import sys
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,7 +151,7 @@ class Pool:
         """Start the writer, whose first checkpoint the workers then open, and ``size`` workers. A writer that
         cannot start (another process holds the store) leaves the workers reading the store itself."""
         with contextlib.suppress(StartError):
-            self._writer = await spawn("api.writer", self.path, self.base, str(self.memory), link=self.link)
+            self._writer = await self._spawn_writer()
         self._live = self.size
         try:
             procs = await asyncio.gather(*(self._new() for _ in range(self.size)))
@@ -182,8 +182,14 @@ class Pool:
 
     # -- workers ------------------------------------------------------------------------------------------
 
+    def _spawn_worker(self) -> Coroutine[Any, Any, _Proc]:
+        return spawn("api.worker", self.path, str(self.memory), self.base, link=self.link, env=self.reader_env)
+
+    def _spawn_writer(self) -> Coroutine[Any, Any, _Proc]:
+        return spawn("api.writer", self.path, self.base, str(self.memory), link=self.link)
+
     async def _new(self) -> _Proc:
-        p = await spawn("api.worker", self.path, str(self.memory), self.base, link=self.link, env=self.reader_env)
+        p = await self._spawn_worker()
         self._procs.add(p)
         return p
 
@@ -341,7 +347,7 @@ class Pool:
 
     async def run_once(self, req: dict[str, Any]) -> dict[str, Any]:
         """Run one long job (a dump) on a fresh worker of its own, with no deadline; its answer's meta."""
-        p = await spawn("api.worker", self.path, str(self.memory), self.base, link=self.link, env=self.reader_env)
+        p = await self._spawn_worker()
         try:
             await p.send(req)
             kind, payload = await p.frame()
@@ -357,7 +363,7 @@ class Pool:
     # -- the writer ---------------------------------------------------------------------------------------
 
     async def write(self, req: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Run one write on the writer (started on first use), one at a time; its answer's meta.
+        """One write on the writer (started with the pool, again if it was stopped), one at a time; its meta.
 
         Past the deadline the writer is killed: its transaction never commits, so nothing is written."""
         loop = asyncio.get_running_loop()
@@ -366,7 +372,7 @@ class Pool:
             try:
                 if self._writer is None or self._writer.proc.returncode is not None:
                     self._writer = await asyncio.wait_for(
-                        spawn("api.writer", self.path, self.base, str(self.memory), link=self.link),
+                        self._spawn_writer(),
                         max(0.0, deadline - loop.time()))
                 w = self._writer
                 await w.send(req)
