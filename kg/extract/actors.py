@@ -47,7 +47,7 @@ def _is_actor(doc: Doc, m: Mention, s: Sentence) -> bool:
         return bool(nxt) and (nxt[0].key in patterns.words("actor_noun") or _starts_person(doc, m.sentence, nxt[0]))
     if m.form in ("demonym", "demonyms"):
         # "the Iranian president", "Turkish officials" name actors; "Palestinian independence" does not; nor does
-        # "the former Portuguese prime minister": one who no longer holds the office does not act for the state.
+        # "the former Ruritanian premier": one who no longer holds the office does not act for the state.
         if _FORMER.search(text, max(0, m.start - 12), m.start):
             return False
         return any(tok.key in patterns.words("actor_noun") or _starts_person(doc, m.sentence, tok)

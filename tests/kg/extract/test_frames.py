@@ -77,7 +77,7 @@ def test_an_event_noun_that_was_talked_about_is_no_event(found: Callable[..., Fi
 
 
 def test_a_nationality_of_a_former_office_names_no_party(found: Callable[..., Findings], asserted: Events) -> None:
-    f = found("HAVANA — United Nations Secretary-General Antonio Guterres held talks with Cuban President Miguel "
-              "Diaz-Canel on Monday. The trip brought the former Portuguese prime minister back to Cuba.",
-              min_confidence=0.0)
-    assert not any("PRT" in parties for _, parties in asserted(f))
+    f = found("BOGOTA — World Health Organization Director-General Tedros Adhanom Ghebreyesus met Colombian "
+              "President Gustavo Petro on Tuesday. The visit took the former Ethiopian health minister to Colombia "
+              "for the first time.", min_confidence=0.0)
+    assert asserted(f) and not any("ETH" in parties for _, parties in asserted(f))

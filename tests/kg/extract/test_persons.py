@@ -45,12 +45,12 @@ def test_a_misspelt_name_joins_the_office_holder_of_the_same_state(found: Callab
 
 
 def test_a_misspelt_surname_resolves_to_the_person_named_in_full(found: Callable[..., Findings]) -> None:
-    f = found("KIGALI — Kenyan Foreign Minister Musalia Mudavadi met his Rwandan counterpart, Olivier Nduhungirehe, "
-              "on Friday. Nduhungire said the two countries would deepen trade.", day="Saturday 4 January 2025")
+    f = found("ABUJA — Kenyan Foreign Minister Musalia Mudavadi met his Nigerian counterpart, Yusuf Tuggar, "
+              "on Friday. Tugar said the two countries would deepen trade.", day="Saturday 4 January 2025")
     people = _people(f)
-    assert set(people) == {"Musalia Mudavadi", "Olivier Nduhungirehe"}
-    counterpart = people["Olivier Nduhungirehe"]
-    assert counterpart.country == "RWA"                                      # type: ignore[attr-defined]
+    assert set(people) == {"Musalia Mudavadi", "Yusuf Tuggar"}
+    counterpart = people["Yusuf Tuggar"]
+    assert counterpart.country == "NGA"                                      # type: ignore[attr-defined]
     assert counterpart.office is not None and counterpart.office.title == "Foreign Minister"  # type: ignore[attr-defined]
 
 
