@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import math
 import os
 import re
 import secrets
@@ -85,6 +86,8 @@ class Endpoints:
             timeout = float(params.get("timeout", env.get("KG_STORE_TIMEOUT") or 60))
         except ValueError as exc:
             raise ValueError(f"batch and timeout must be numbers in {spec!r}") from exc
+        if not 0 < timeout < math.inf:
+            raise ValueError(f"timeout must be a positive number of seconds in {spec!r}")
         return cls(query, update, graphs, env.get("KG_STORE_USER") or None, env.get("KG_STORE_PASSWORD") or None,
                    env.get("KG_STORE_TOKEN") or None, params.get("auth") == "all" or query == update,
                    params.get("dialect"), max(1, batch), timeout)
